@@ -70,7 +70,7 @@ struct wo_in *wo_in_fd(int fd, const char *name);
 void	 wo_in_close(struct wo_in *in);
 /*
  * Reads the next line without blocking when nonblock is set: returns 1 and
- * sets *line/*len (valid until the next call), 0 at end of input, -1 when
+ * sets *line and *len (valid until the next call), 0 at end of input, -1 when
  * nonblock is set and no whole line is buffered yet.  NUL bytes and lines
  * over WO_LINE_MAX are reported and skipped here.
  */
