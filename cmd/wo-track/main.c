@@ -1,0 +1,569 @@
+/* main.c: wo-track, people on the floor from the cameras' detections. */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wo.h"
+#include "track.h"
+
+static const char usage[] =
+    "wo-track -s STORE.json [-b SECONDS] [-c CONF] [-g METRES] [-w SECONDS]";
+
+/* Tuning that is not worth an option; the man page explains each. */
+#define POS_VAR		0.05	/* m^2, a new track's position variance */
+#define VEL_VAR		1.0	/* (m/s)^2, its velocity variance */
+#define ACCEL_Q		2.0	/* (m/s^2)^2 s, how freely walkers turn */
+#define MEAS_R		0.01	/* m^2, a fused view's position variance */
+#define LOW_CONF	0.1	/* below this a box is ignored altogether */
+#define LOW_GATE	0.5	/* m, gate for the low-confidence pass */
+#define LOST_AFTER	0.5	/* s unseen before a track counts as lost */
+#define WALK_MAX	2.0	/* m/s, how far a lost shopper may have gone */
+#define LOST_GATE_MAX	3.0	/* m, the widest a lost track's gate grows */
+#define EXIT_AFTER	0.3	/* s unseen in an exit gate before exit */
+#define DROP_AFTER	600	/* s unseen anywhere before a track is dropped */
+#define STRAY_HITS	10	/* views to confirm a track born off the gate */
+#define GATE_HITS	2	/* views to confirm a track born in the gate */
+#define GATE_MARGIN	0.5	/* m around a gate that still counts */
+#define REACH		1.0	/* m from a person's centre to their hand */
+#define PERSON_FUSE	0.6	/* m, views closer than this are one person */
+#define HAND_FUSE	0.25	/* m, likewise for hands */
+
+struct trk {
+	int	 id;
+	char	*account;
+	struct kf kf;
+	double	 t;		/* time of the state */
+	double	 seen;		/* last time a view matched */
+	double	 born;
+	double	 lx, ly;	/* last matched view */
+	double	 conf;
+	int	 hits;
+	int	 confirmed;
+	int	 ingate;	/* born in an entry gate: waits for its entry */
+	int	 matched;	/* index of this moment's view, or -1 */
+};
+
+struct entry {
+	char	*gate, *account;
+	double	 ts;
+};
+
+static struct wo_store *st;
+static double gate_m = 1.0, hi_conf = 0.5, window = 0.05, bind_s = 3.0;
+static struct trk *trk;
+static int ntrk, captrk, nextid = 1;
+static struct entry *ent;
+static int nent, capent;
+static struct moment mo;
+static int open_moment;		/* frames are waiting in mo */
+static double t0, tlast;	/* the moment's first frame, latest event */
+
+static int
+in_gate(double x, double y, int entry, double margin)
+{
+	size_t i;
+
+	for (i = 0; i < st->ngates; i++) {
+		struct wo_gate *g = &st->gates[i];
+
+		if (g->entry == entry && wo_in_rect(x, y, g->x - margin,
+		    g->y - margin, g->w + 2 * margin, g->h + 2 * margin))
+			return (int)i;
+	}
+	return -1;
+}
+
+static void
+bind(struct trk *k, int e)
+{
+	k->account = ent[e].account;
+	free(ent[e].gate);
+	memmove(&ent[e], &ent[e + 1], (nent - e - 1) * sizeof(*ent));
+	nent--;
+	k->ingate = 0;
+}
+
+/* The earliest waiting entry of a gate near (x, y) within the binding time. */
+static int
+find_entry(double x, double y, double t)
+{
+	int i, g;
+
+	for (i = 0; i < nent; i++) {
+		if (fabs(ent[i].ts - t) > bind_s)
+			continue;
+		g = wo_store_gate(st, ent[i].gate);
+		if (g < 0 || wo_in_rect(x, y, st->gates[g].x - GATE_MARGIN,
+		    st->gates[g].y - GATE_MARGIN,
+		    st->gates[g].w + 2 * GATE_MARGIN,
+		    st->gates[g].h + 2 * GATE_MARGIN))
+			return i;
+	}
+	return -1;
+}
+
+static void
+birth(const struct obs *o, double t)
+{
+	struct trk *k;
+	int e;
+
+	if (ntrk == captrk) {
+		captrk = captrk ? captrk * 2 : 16;
+		trk = wo_realloc(trk, captrk * sizeof(*trk));
+	}
+	k = &trk[ntrk++];
+	memset(k, 0, sizeof(*k));
+	kf_init(&k->kf, o->x, o->y, POS_VAR, VEL_VAR);
+	k->t = k->seen = k->born = t;
+	k->lx = o->x;
+	k->ly = o->y;
+	k->conf = o->conf;
+	k->hits = 1;
+	k->matched = -1;
+	k->ingate = in_gate(o->x, o->y, 1, GATE_MARGIN) >= 0;
+	if (k->ingate && (e = find_entry(o->x, o->y, t)) >= 0)
+		bind(k, e);
+}
+
+/* An entry with no track yet waits; one whose track came first binds now. */
+static void
+on_entry(const struct wo_ev *ev)
+{
+	const char *gate, *account;
+	int i, best = -1;
+
+	if (!wo_need_str(ev, "gate", &gate) ||
+	    !wo_need_str(ev, "account", &account))
+		return;
+	if (nent == capent) {
+		capent = capent ? capent * 2 : 16;
+		ent = wo_realloc(ent, capent * sizeof(*ent));
+	}
+	ent[nent].gate = wo_strdup(gate);
+	ent[nent].account = wo_strdup(account);
+	ent[nent].ts = ev->ts;
+	nent++;
+	for (i = 0; i < ntrk; i++)
+		if (trk[i].ingate && trk[i].account == NULL &&
+		    fabs(trk[i].born - ev->ts) <= bind_s &&
+		    (best < 0 || trk[i].born < trk[best].born))
+			best = i;
+	if (best >= 0 && find_entry(trk[best].lx, trk[best].ly,
+	    trk[best].born) == nent - 1)
+		bind(&trk[best], nent - 1);
+}
+
+static void
+drop_old_entries(double t)
+{
+	int i = 0;
+
+	/* An entry nobody walked through is forgotten, or it would bind late. */
+	while (i < nent)
+		if (t - ent[i].ts > bind_s) {
+			free(ent[i].gate);
+			free(ent[i].account);
+			memmove(&ent[i], &ent[i + 1],
+			    (nent - i - 1) * sizeof(*ent));
+			nent--;
+		} else
+			i++;
+}
+
+/*
+ * One pass of matching views to tracks with the Hungarian method.  Lost
+ * tracks (OC-SORT's recovery) are priced from the nearer of their prediction
+ * and their last real view, with a gate that grows with the time unseen, so a
+ * shopper who stood still under a seam is found again where they were.
+ */
+static void
+match(int *tk, int nt, struct obs *o, int no, double mincf, double maxcf,
+    double gate, int lost, double t)
+{
+	double *c;
+	int *as, *ov, i, j, n = 0;
+
+	ov = wo_calloc(no + 1, sizeof(*ov));
+	for (j = 0; j < no; j++)
+		if (!o[j].used && o[j].conf >= mincf && o[j].conf < maxcf)
+			ov[n++] = j;
+	if (nt == 0 || n == 0) {
+		free(ov);
+		return;
+	}
+	c = wo_calloc((size_t)nt * n, sizeof(*c));
+	as = wo_calloc(nt, sizeof(*as));
+	for (i = 0; i < nt; i++) {
+		struct trk *k = &trk[tk[i]];
+		double g = gate;
+
+		if (lost) {
+			g = gate + WALK_MAX * (t - k->seen);
+			if (g > LOST_GATE_MAX)
+				g = LOST_GATE_MAX;
+		}
+		for (j = 0; j < n; j++) {
+			struct obs *p = &o[ov[j]];
+			double d = hypot(p->x - k->kf.x[0], p->y - k->kf.x[1]);
+
+			if (lost) {
+				double dl = hypot(p->x - k->lx, p->y - k->ly);
+
+				if (dl < d)
+					d = dl;
+			}
+			/* Each track's own gate, folded into one: out is out. */
+			c[i * n + j] = d <= g ? d : INFINITY;
+		}
+	}
+	hungarian(c, nt, n, LOST_GATE_MAX, as);
+	for (i = 0; i < nt; i++) {
+		if (as[i] < 0)
+			continue;
+		trk[tk[i]].matched = ov[as[i]];
+		o[ov[as[i]]].used = 1;
+	}
+	free(c);
+	free(as);
+	free(ov);
+}
+
+static void
+update(struct trk *k, const struct obs *o, double t)
+{
+	/* A track found after a long gap restarts its motion from the view. */
+	if (t - k->seen > LOST_AFTER) {
+		double dt = t - k->seen;
+
+		kf_init(&k->kf, o->x, o->y, POS_VAR, VEL_VAR);
+		k->kf.x[2] = (o->x - k->lx) / dt;
+		k->kf.x[3] = (o->y - k->ly) / dt;
+		if (hypot(k->kf.x[2], k->kf.x[3]) > WALK_MAX)
+			k->kf.x[2] = k->kf.x[3] = 0;
+	} else
+		kf_update(&k->kf, o->x, o->y, MEAS_R / o->n);
+	k->seen = t;
+	k->lx = o->x;
+	k->ly = o->y;
+	k->conf = o->conf;
+	k->hits++;
+}
+
+static json_t *
+hands_of(const struct trk *k, struct obs *hand, int nhand)
+{
+	json_t *a = json_array();
+	int j, i, best;
+
+	/* Each hand goes to the nearest confirmed person within reach. */
+	for (j = 0; j < nhand; j++) {
+		double bd = REACH;
+
+		best = -1;
+		for (i = 0; i < ntrk; i++) {
+			double d;
+
+			if (!trk[i].confirmed)
+				continue;
+			d = hypot(hand[j].x - trk[i].kf.x[0],
+			    hand[j].y - trk[i].kf.x[1]);
+			if (d < bd) {
+				bd = d;
+				best = i;
+			}
+		}
+		if (best >= 0 && &trk[best] == k) {
+			json_t *h = json_pack("{s:f,s:f}", "x",
+			    round(hand[j].x * 1000) / 1000, "y",
+			    round(hand[j].y * 1000) / 1000);
+
+			if (hand[j].item > 0)
+				json_object_set_new(h, "item",
+				    json_real(round(hand[j].item * 1000) / 1000));
+			json_array_append_new(a, h);
+		}
+	}
+	return a;
+}
+
+static void
+emit_exit(const struct trk *k, int g, double t)
+{
+	json_t *x = wo_ev_new("exit", t);
+
+	json_object_set_new(x, "track", json_integer(k->id));
+	json_object_set_new(x, "account", k->account ?
+	    json_string(k->account) : json_null());
+	json_object_set_new(x, "gate", json_string(st->gates[g].id));
+	wo_write(x);
+	json_decref(x);
+}
+
+static int
+byid(const void *a, const void *b)
+{
+	const struct trk *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Closes the moment: fuse, predict, match, update, born, exit, emit. */
+static void
+step(void)
+{
+	double t = tlast;
+	int *tk, nt, i, j, n;
+
+	open_moment = 0;
+	moment_fuse(&mo, st, PERSON_FUSE, HAND_FUSE);
+	drop_old_entries(t);
+	tk = wo_calloc(ntrk + 1, sizeof(*tk));
+	for (i = 0; i < ntrk; i++) {
+		kf_predict(&trk[i].kf, t - trk[i].t, ACCEL_Q);
+		trk[i].t = t;
+		trk[i].matched = -1;
+	}
+	/* ByteTrack: strong views first, then weak ones for the leftovers. */
+	for (nt = 0, i = 0; i < ntrk; i++)
+		if (t - trk[i].seen <= LOST_AFTER)
+			tk[nt++] = i;
+	match(tk, nt, mo.person, mo.nperson, hi_conf, INFINITY, gate_m, 0, t);
+	for (n = 0, i = 0; i < nt; i++)
+		if (trk[tk[i]].matched < 0)
+			tk[n++] = tk[i];
+	match(tk, n, mo.person, mo.nperson, LOW_CONF, hi_conf, LOW_GATE, 0, t);
+	for (nt = 0, i = 0; i < ntrk; i++)
+		if (trk[i].matched < 0 && trk[i].confirmed)
+			tk[nt++] = i;
+	match(tk, nt, mo.person, mo.nperson, hi_conf, INFINITY, gate_m, 1, t);
+	free(tk);
+	n = ntrk;
+	for (i = 0; i < n; i++)
+		if (trk[i].matched >= 0)
+			update(&trk[i], &mo.person[trk[i].matched], t);
+	for (j = 0; j < mo.nperson; j++) {
+		struct obs *o = &mo.person[j];
+		int near = 0;
+
+		if (o->used || o->conf < hi_conf)
+			continue;
+		/* A second view of someone already tracked is not a newcomer. */
+		for (i = 0; i < ntrk; i++)
+			if (hypot(o->x - trk[i].kf.x[0],
+			    o->y - trk[i].kf.x[1]) < gate_m)
+				near = 1;
+		if (!near || in_gate(o->x, o->y, 1, GATE_MARGIN) >= 0)
+			birth(o, t);
+	}
+	for (i = 0; i < ntrk; i++) {
+		struct trk *k = &trk[i];
+
+		if (!k->confirmed && k->hits >= (k->ingate || k->account ?
+		    GATE_HITS : STRAY_HITS)) {
+			k->confirmed = 1;
+			k->id = nextid++;
+		}
+	}
+	/* Leaving: unseen for a moment with the last view in an exit gate. */
+	for (i = 0; i < ntrk; ) {
+		struct trk *k = &trk[i];
+		int g = in_gate(k->lx, k->ly, 0, GATE_MARGIN), gone = 0;
+
+		if (k->confirmed && g >= 0 && t - k->seen >= EXIT_AFTER) {
+			emit_exit(k, g, t);
+			gone = 1;
+		} else if (!k->confirmed && t - k->seen > LOST_AFTER)
+			gone = 1;
+		else if (t - k->seen > DROP_AFTER)
+			gone = 1;
+		if (gone) {
+			free(k->account);
+			memmove(k, k + 1, (ntrk - i - 1) * sizeof(*k));
+			ntrk--;
+		} else
+			i++;
+	}
+	qsort(trk, ntrk, sizeof(*trk), byid);
+	for (i = 0; i < ntrk; i++) {
+		struct trk *k = &trk[i];
+		json_t *x;
+		double cf = k->conf;
+
+		if (!k->confirmed)
+			continue;
+		/* Confidence fades while a track runs on prediction alone. */
+		if (t > k->seen)
+			cf *= exp(-(t - k->seen));
+		x = wo_ev_new("track", t);
+		json_object_set_new(x, "track", json_integer(k->id));
+		json_object_set_new(x, "account", k->account ?
+		    json_string(k->account) : json_null());
+		json_object_set_new(x, "x",
+		    json_real(round(k->kf.x[0] * 1000) / 1000));
+		json_object_set_new(x, "y",
+		    json_real(round(k->kf.x[1] * 1000) / 1000));
+		json_object_set_new(x, "hands", hands_of(k, mo.hand, mo.nhand));
+		json_object_set_new(x, "conf", json_real(round(cf * 1000) / 1000));
+		wo_write(x);
+		json_decref(x);
+	}
+	moment_clear(&mo);
+}
+
+static int
+class_of(json_t *c)
+{
+	static const char *names[] = { "person", "hand", "item" };
+	int i;
+
+	if (json_is_integer(c) && json_integer_value(c) >= 0 &&
+	    json_integer_value(c) <= 2)
+		return (int)json_integer_value(c);
+	if (json_is_string(c))
+		for (i = 0; i < 3; i++)
+			if (strcmp(json_string_value(c), names[i]) == 0)
+				return i;
+	return -1;
+}
+
+static void
+on_frame(const struct wo_ev *ev)
+{
+	const char *cam;
+	json_t *objs, *o;
+	size_t i;
+	int c;
+
+	if (!wo_need_str(ev, "cam", &cam))
+		return;
+	if ((c = wo_store_cam(st, cam)) < 0) {
+		wo_evbad(ev, "frame event has unknown camera %s", cam);
+		return;
+	}
+	objs = json_object_get(ev->obj, "objects");
+	if (!json_is_array(objs)) {
+		wo_evbad(ev, "frame event has no objects");
+		return;
+	}
+	/* A bad box spoils the frame, not the moment: check them all first. */
+	json_array_foreach(objs, i, o) {
+		static const char *k[] = { "conf", "x", "y", "w", "h" };
+		int j;
+
+		if (class_of(json_object_get(o, "class")) < 0) {
+			wo_evbad(ev, "frame event: objects[%zu] has no known "
+			    "class", i);
+			return;
+		}
+		for (j = 0; j < 5; j++)
+			if (!json_is_number(json_object_get(o, k[j]))) {
+				wo_evbad(ev, "frame event: objects[%zu] has "
+				    "no %s", i, k[j]);
+				return;
+			}
+	}
+	json_array_foreach(objs, i, o) {
+		struct box b;
+
+		b.cam = c;
+		b.cls = class_of(json_object_get(o, "class"));
+		b.conf = json_number_value(json_object_get(o, "conf"));
+		b.x = json_number_value(json_object_get(o, "x"));
+		b.y = json_number_value(json_object_get(o, "y"));
+		b.w = json_number_value(json_object_get(o, "w"));
+		b.h = json_number_value(json_object_get(o, "h"));
+		if (b.conf >= LOW_CONF)
+			moment_add(&mo, &b);
+	}
+}
+
+/*
+ * Reads frames, entries and anything else, passes every event through, and
+ * between them writes a track event per tracked shopper for every moment
+ * (the frames of all cameras taken within a window of each other) and an
+ * exit event when a shopper leaves through an exit gate.
+ */
+int
+main(int argc, char *argv[])
+{
+	static struct option lo[] = { WO_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	struct wo_in *in;
+	struct wo_ev ev;
+	const char *store = NULL;
+	int ch, i;
+
+	wo_init(argv[0]);
+	while ((ch = getopt_long(argc, argv, "b:c:g:hs:w:", lo, NULL)) != -1) {
+		if (wo_common_opt(ch, usage))
+			continue;
+		switch (ch) {
+		case 'b':
+			bind_s = wo_strtod(optarg, 0, 3600, "binding time");
+			break;
+		case 'c':
+			hi_conf = wo_strtod(optarg, LOW_CONF, 1, "confidence");
+			break;
+		case 'g':
+			gate_m = wo_strtod(optarg, 0.01, LOST_GATE_MAX, "gate");
+			break;
+		case 's':
+			store = optarg;
+			break;
+		case 'w':
+			window = wo_strtod(optarg, 0, 10, "window");
+			break;
+		default:
+			wo_usage(usage);
+		}
+	}
+	if (store == NULL || optind != argc)
+		wo_usage(usage);
+	st = wo_store_load(store);
+	if (st->ncams > 8 * sizeof(long))
+		wo_die(1, "%s: more than %zu cameras", store,
+		    8 * sizeof(long));
+	in = wo_in_open("-");
+	while (wo_read(in, &ev)) {
+		if (open_moment && ev.ts > t0 + window)
+			step();
+		if (ev.ts > tlast || (!open_moment && ntrk == 0))
+			tlast = ev.ts;
+		wo_pass(&ev);
+		if (strcmp(ev.type, "frame") == 0) {
+			if (!open_moment) {
+				open_moment = 1;
+				t0 = ev.ts;
+			}
+			on_frame(&ev);
+		} else if (strcmp(ev.type, "entry") == 0)
+			on_entry(&ev);
+		wo_ev_free(&ev);
+	}
+	if (open_moment)
+		step();
+	/* The input ended: whoever stands in an exit gate has left. */
+	for (i = 0; i < ntrk; i++) {
+		struct trk *k = &trk[i];
+		int g = in_gate(k->lx, k->ly, 0, GATE_MARGIN);
+
+		if (k->confirmed && g >= 0)
+			emit_exit(k, g, tlast);
+	}
+	for (i = 0; i < ntrk; i++)
+		free(trk[i].account);
+	for (i = 0; i < nent; i++) {
+		free(ent[i].gate);
+		free(ent[i].account);
+	}
+	free(trk);
+	free(ent);
+	free(mo.box);
+	free(mo.person);
+	free(mo.hand);
+	wo_in_close(in);
+	wo_store_free(st);
+	return wo_close_out();
+}
