@@ -40,6 +40,8 @@ LIBOBJ	 = $(patsubst %.c,$(B)/%.o,$(LIBSRC))
 LIBWO	 = $(B)/libwo.a
 UNITSRC	 = $(wildcard tests/unit/*.c)
 UNITBIN	 = $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNITSRC))
+DRVSRC	 = $(wildcard tests/drv/*.c)
+DRVBIN	 = $(patsubst tests/drv/%.c,$(B)/drv/%,$(DRVSRC))
 MANPAGES = $(wildcard man/*.[0-9])
 
 all: $(addprefix $(B)/bin/,$(PRESENT))
@@ -93,7 +95,12 @@ $(B)/unit/%: tests/unit/%.c $(LIBWO)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(JANSSON_CFLAGS) $(ALLCFLAGS) -o $@ $< $(LIBWO) $(JANSSON_LIBS) -lm
 
-units: $(UNITBIN)
+# Test drivers: small programs that put libwo under the fixture tests.
+$(B)/drv/%: tests/drv/%.c $(LIBWO)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(JANSSON_CFLAGS) $(ALLCFLAGS) -o $@ $< $(LIBWO) $(JANSSON_LIBS) -lm
+
+units: $(UNITBIN) $(DRVBIN)
 
 # Installs the Debian packages the build and the tests need, only the missing.
 deps:

@@ -168,8 +168,16 @@ wo_parse(const char *line, size_t len, struct wo_ev *ev, char *err,
 	memset(ev, 0, sizeof(*ev));
 	o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (o == NULL) {
-		snprintf(err, errlen, "not JSON: %s (column %d)", jerr.text,
-		    jerr.column);
+		/* Two of jansson's texts speak of its own internals. */
+		if (json_error_code(&jerr) == json_error_null_character)
+			snprintf(err, errlen, "not JSON: a string holds "
+			    "\\u0000 (column %d)", jerr.column);
+		else if (json_error_code(&jerr) == json_error_premature_end_of_input)
+			snprintf(err, errlen, "not JSON: the line ends inside "
+			    "a value (column %d)", jerr.column);
+		else
+			snprintf(err, errlen, "not JSON: %s (column %d)",
+			    jerr.text, jerr.column);
 		return 0;
 	}
 	if (!json_is_object(o)) {
