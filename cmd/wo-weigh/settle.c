@@ -1,0 +1,213 @@
+/* settle.c: noisy scale readings into settled weight changes, one plate. */
+#include <math.h>
+#include <string.h>
+
+#include "weigh.h"
+
+/* How fast the settled level follows slow drift, per reading. */
+#define DRIFT_RATE	0.05
+/* How fast the noise estimate follows the readings, per reading. */
+#define NOISE_RATE	0.01
+/* Mean absolute deviation to standard deviation, for Gaussian noise. */
+#define MAD_SD		1.2533
+/* The fewest filtered readings a settled weight may rest on. */
+#define STILL_MIN	3
+
+void
+settle_init(struct settle *s, const struct settle_cfg *cfg)
+{
+	memset(s, 0, sizeof(*s));
+	s->cfg = *cfg;
+	s->noise = cfg->noise_g > 0 ? cfg->noise_g : 1.0;
+	s->moving = 1;		/* the first still stretch gives the level */
+}
+
+/*
+ * The smallest change worth reporting: half an item, since less than that
+ * cannot be an item taken or put back; a plate without a known item falls
+ * back to min_g.  The scale's own noise raises it where it is worse.
+ */
+double
+settle_threshold(const struct settle *s)
+{
+	double thr = s->cfg.unit_g > 0 ? s->cfg.unit_g / 2 : s->cfg.min_g;
+
+	return fmax(thr, 8 * s->noise);
+}
+
+/*
+ * How far the filtered weight may stray from the level and still count as
+ * the same weight, and how much a still stretch may spread: a few times the
+ * noise, but never so wide that half a change hides in it.
+ */
+double
+settle_band(const struct settle *s)
+{
+	return fmin(fmax(4 * s->noise, 0.5), settle_threshold(s) / 2);
+}
+
+static void
+swap(double *a, double *b)
+{
+	double t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/* The median of the newest k raw readings (k <= SETTLE_MED). */
+static double
+median(const struct settle *s, int k)
+{
+	double v[SETTLE_MED];
+	int i, j;
+
+	for (i = 0; i < k; i++)
+		v[i] = s->rg[(s->ri - 1 - i + SETTLE_MED) % SETTLE_MED];
+	for (i = 1; i < k; i++)
+		for (j = i; j > 0 && v[j - 1] > v[j]; j--)
+			swap(&v[j - 1], &v[j]);
+	return v[k / 2];
+}
+
+static void
+still_start(struct settle *s, double t, double f)
+{
+	s->wt = t;
+	s->wn = 1;
+	s->wsum = f;
+	s->wsq = f * f;
+	s->wmin = s->wmax = f;
+}
+
+/* Adds f to the still window, or starts a new one when f breaks it. */
+static void
+still_add(struct settle *s, double t, double f)
+{
+	if (s->wn == 0 || fmax(s->wmax, f) - fmin(s->wmin, f) >
+	    settle_band(s)) {
+		still_start(s, t, f);
+		return;
+	}
+	s->wn++;
+	s->wsum += f;
+	s->wsq += f * f;
+	s->wmin = fmin(s->wmin, f);
+	s->wmax = fmax(s->wmax, f);
+}
+
+/*
+ * Whole items in delta: q when delta lies within the spread of q items of
+ * unit_g (their weights vary by sd_g each, the scale adds its noise), else 0.
+ */
+static int
+whole_units(const struct settle *s, double delta)
+{
+	double q, tol;
+
+	if (s->cfg.unit_g <= 0)
+		return 0;
+	q = round(delta / s->cfg.unit_g);
+	if (q == 0 || fabs(q) > 1e6)
+		return 0;
+	tol = 3 * sqrt(fabs(q)) * s->cfg.sd_g + 3 * s->noise;
+	return fabs(delta - q * s->cfg.unit_g) <= tol ? (int)q : 0;
+}
+
+/*
+ * The plate is settled at the still window's mean.  A change of a whole
+ * number of the plate's items is reported at once.  Any other level may be
+ * a hand resting on the plate, so it is reported only once it has stayed
+ * still for hold_s: by then it is something else put on or taken off.
+ */
+static int
+settled(struct settle *s, double ts, double tc, struct settle_ev *ev)
+{
+	double mean = s->wsum / s->wn, delta;
+	int q;
+
+	if (!s->have) {
+		s->have = 1;
+		s->level = mean;
+		s->moving = 0;
+		return 0;
+	}
+	delta = mean - s->level;
+	if (fabs(delta) < settle_threshold(s)) {
+		s->level = mean;
+		s->moving = 0;
+		return 0;
+	}
+	q = whole_units(s, delta);
+	if (q == 0 && s->cfg.unit_g > 0 && tc - s->wt < s->cfg.hold_s)
+		return 0;
+	ev->ts = ts;
+	ev->t0 = s->t0;
+	ev->t1 = s->wt;
+	ev->delta_g = delta;
+	ev->g = mean;
+	ev->n = s->wn;
+	ev->sd = sqrt(fmax(0, s->wsq / s->wn - mean * mean));
+	ev->units = q;
+	s->level = mean;
+	s->moving = 0;
+	return 1;
+}
+
+int
+settle_feed(struct settle *s, double ts, double g, struct settle_ev *ev)
+{
+	double f, tc, band, dev;
+	int k, in;
+
+	s->nread++;
+	s->rg[s->ri] = g;
+	s->rt[s->ri] = ts;
+	s->ri = (s->ri + 1) % SETTLE_MED;
+	if (s->nr < SETTLE_MED)
+		s->nr++;
+	k = s->nr;
+	f = median(s, k);
+	/* The median speaks for the middle reading of its window. */
+	tc = s->rt[(s->ri - 1 - k / 2 + SETTLE_MED) % SETTLE_MED];
+
+	if (s->moving) {
+		still_add(s, tc, f);
+		if (s->wn >= STILL_MIN && tc - s->wt >= s->cfg.settle_s)
+			return settled(s, ts, tc, ev);
+		return 0;
+	}
+
+	band = settle_band(s);
+	dev = fabs(g - s->level);
+	in = dev <= band;
+	/*
+	 * Readings far off while the median holds are spikes, but that is
+	 * known only once the weight is back; until then they may be the
+	 * start of a change.
+	 */
+	if (in) {
+		s->nspike += s->pend;
+		s->pend = 0;
+		s->wasin = 1;
+	} else {
+		if (s->wasin)
+			s->firstout = ts;
+		s->wasin = 0;
+		if (dev > 2 * band)
+			s->pend++;
+	}
+	if (fabs(f - s->level) > band) {
+		/* The change began with the first reading that left the level. */
+		s->moving = 1;
+		s->t0 = s->wasin ? ts : s->firstout;
+		s->pend = 0;
+		s->wasin = 1;
+		still_start(s, tc, f);
+		return 0;
+	}
+	if (dev < 2 * band)
+		s->noise += NOISE_RATE * (MAD_SD * dev - s->noise);
+	s->level += DRIFT_RATE * (f - s->level);
+	return 0;
+}

@@ -1,0 +1,60 @@
+/* weigh.h: wo-weigh's parts: the settle filter and the serial port readers. */
+
+/*
+ * What the settle filter knows about a plate.  Thresholds follow the
+ * plate's item when the catalog gives its unit weight and spread; min_g
+ * stands in for them on a plate whose item is unknown.
+ */
+struct settle_cfg {
+	double	 unit_g;	/* one item on this plate; 0 when unknown */
+	double	 sd_g;		/* spread of one item's weight */
+	double	 min_g;		/* smallest change when unit_g is 0 */
+	double	 noise_g;	/* first guess at the scale's noise (sd) */
+	double	 settle_s;	/* how long a new weight must stay still */
+	double	 hold_s;	/* how long a still level that is no whole
+				   number of items waits for more (a hand) */
+};
+
+/* A settled change of weight. */
+struct settle_ev {
+	double	 ts;		/* when it was known to have settled */
+	double	 t0;		/* when the weight began to change */
+	double	 t1;		/* the first reading at the new weight */
+	double	 delta_g;	/* new weight minus old */
+	double	 g;		/* the new weight */
+	double	 sd;		/* spread of the readings it rests on */
+	int	 n;		/* how many readings that is */
+	int	 units;		/* whole items of unit_g, or 0 */
+};
+
+#define SETTLE_MED	5	/* median filter width, in readings */
+
+struct settle {
+	struct settle_cfg cfg;
+	double	 rg[SETTLE_MED], rt[SETTLE_MED];	/* raw readings, a ring */
+	int	 nr, ri;
+	int	 have;		/* level is known */
+	int	 moving;	/* waiting for the weight to settle */
+	double	 level;		/* the settled weight, following drift */
+	double	 noise;		/* running estimate of the scale's sd */
+	double	 t0;		/* when the change under way began */
+	double	 firstout;	/* the first reading off the level */
+	int	 wasin;		/* the last reading was on the level */
+	long	 pend;		/* far-off readings not yet known as spikes */
+	double	 wt, wsum, wsq, wmin, wmax;	/* the still window */
+	int	 wn;
+	long	 nread, nspike;
+};
+
+void	 settle_init(struct settle *s, const struct settle_cfg *cfg);
+/* Feeds one reading; 1 and *ev filled when it completes a change. */
+int	 settle_feed(struct settle *s, double ts, double g,
+	    struct settle_ev *ev);
+double	 settle_band(const struct settle *s);
+double	 settle_threshold(const struct settle *s);
+
+/* serial.c: one reader thread per port, writing stamped lines to a pipe. */
+struct port;
+struct port *port_open(const char *name, int baud);	/* read fd: port_fd */
+int	 port_fd(const struct port *p);
+void	 port_stop_all(void);
