@@ -1,0 +1,42 @@
+/* eval.h: the parts of wo-eval: receipts, tracks, detections, assignment. */
+#ifndef EVAL_H
+#define EVAL_H
+
+#include "wo.h"
+
+/*
+ * Each part's *_score returns its section of the report: a JSON object
+ * whose members print in order, numbers or objects of numbers, and for
+ * the receipts with -v an array "rows" of per-shopper counts.
+ */
+/* hungarian.c */
+void	 hungarian(const double *cost, int n, int *col);
+
+/* receipts.c */
+struct receipts;
+struct receipts *receipts_open(const char *session);
+void	 receipts_checkout(struct receipts *r, const struct wo_ev *ev);
+json_t	*receipts_score(struct receipts *r, int rows);
+void	 receipts_free(struct receipts *r);
+
+/* tracks.c */
+struct tracks;
+struct tracks *tracks_new(const char *session, double dist);
+void	 tracks_event(struct tracks *t, const struct wo_ev *ev);
+int	 tracks_seen(const struct tracks *t);
+json_t	*tracks_score(struct tracks *t);
+void	 tracks_free(struct tracks *t);
+
+/* detect.c */
+struct detect;
+struct detect *detect_new(const char *session);
+void	 detect_frame(struct detect *d, const struct wo_ev *ev);
+int	 detect_seen(const struct detect *d);
+json_t	*detect_score(struct detect *d);
+void	 detect_free(struct detect *d);
+double	 detect_ap(const int *tp, size_t ndet, size_t npos);
+
+/* A ratio, or JSON null when the denominator is zero. */
+json_t	*ratio(double num, double den);
+
+#endif

@@ -1,0 +1,155 @@
+/* wo-eval: score a run of the pipeline against a simulated session's truth. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eval.h"
+
+static const char usage[] = "wo-eval [-jv] [-d metres] [--strict] session";
+
+json_t *
+ratio(double num, double den)
+{
+	return den != 0 ? json_real(num / den) : json_null();
+}
+
+/* One value for the table: counts as they are, ratios to four places. */
+static void
+put(const char *key, json_t *v)
+{
+	if (json_is_integer(v))
+		printf("  %-12s %lld\n", key, (long long)json_integer_value(v));
+	else if (json_is_real(v))
+		printf("  %-12s %.4f\n", key, json_real_value(v));
+	else
+		printf("  %-12s -\n", key);
+}
+
+static void
+table(const char *name, json_t *sec)
+{
+	const char *key, *k2;
+	json_t *v, *v2, *r, *rows;
+	char buf[64];
+	size_t i;
+
+	printf("%s\n", name);
+	json_object_foreach(sec, key, v) {
+		if (json_is_array(v))
+			continue;
+		if (!json_is_object(v)) {
+			put(key, v);
+			continue;
+		}
+		json_object_foreach(v, k2, v2) {
+			snprintf(buf, sizeof(buf), "%s %s", key, k2);
+			put(buf, v2);
+		}
+	}
+	rows = json_object_get(sec, "rows");
+	if (json_array_size(rows) == 0)
+		return;
+	printf("  %-20s %9s %7s %5s %5s %5s %5s\n", "account", "checkouts",
+	    "flagged", "tp", "fp", "fn", "exact");
+	json_array_foreach(rows, i, r) {
+		v = json_object_get(r, "exact");
+		printf("  %-20s %9lld %7lld %5lld %5lld %5lld %5s\n",
+		    json_is_string(json_object_get(r, "account")) ?
+		    json_string_value(json_object_get(r, "account")) : "-",
+		    (long long)json_integer_value(json_object_get(r, "checkouts")),
+		    (long long)json_integer_value(json_object_get(r, "flagged")),
+		    (long long)json_integer_value(json_object_get(r, "tp")),
+		    (long long)json_integer_value(json_object_get(r, "fp")),
+		    (long long)json_integer_value(json_object_get(r, "fn")),
+		    json_is_null(v) ? "-" : json_is_true(v) ? "yes" : "no");
+	}
+}
+
+/*
+ * Reads the pipeline's events on standard input: checkout events are
+ * scored against truth/receipts.ndjson per shopper and product, track
+ * events against truth/tracks.ndjson (MOTA, IDF1), and frame events with
+ * objects against truth/labels (mAP at IoU 0.5).  Prints the scores as a
+ * table, or as one JSON object with -j; nothing is passed on.
+ */
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "distance", required_argument, NULL, 'd' },
+		WO_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct receipts *rc;
+	struct tracks *tr;
+	struct detect *dt;
+	struct wo_in *in;
+	struct wo_ev ev;
+	double dist = 0.5;
+	int c, json = 0, rows = 0;
+	json_t *out, *sec;
+	const char *key;
+	char *txt;
+
+	wo_init(argv[0]);
+	while ((c = getopt_long(argc, argv, "hjvd:", longopts, NULL)) != -1) {
+		if (wo_common_opt(c, usage))
+			continue;
+		switch (c) {
+		case 'j':
+			json = 1;
+			break;
+		case 'v':
+			rows = 1;
+			break;
+		case 'd':
+			dist = wo_strtod(optarg, 0.001, 1000, "distance");
+			break;
+		default:
+			wo_usage(usage);
+		}
+	}
+	if (argc - optind != 1)
+		wo_usage(usage);
+
+	/* The receipts' truth is read first: a session without it is no
+	 * session to score, whatever the input. */
+	rc = receipts_open(argv[optind]);
+	tr = tracks_new(argv[optind], dist);
+	dt = detect_new(argv[optind]);
+	in = wo_in_open("-");
+	while (wo_read(in, &ev)) {
+		if (strcmp(ev.type, "checkout") == 0)
+			receipts_checkout(rc, &ev);
+		else if (strcmp(ev.type, "track") == 0)
+			tracks_event(tr, &ev);
+		else if (strcmp(ev.type, "frame") == 0)
+			detect_frame(dt, &ev);
+		wo_ev_free(&ev);
+	}
+	wo_in_close(in);
+
+	out = json_pack("{s:o}", "receipts", receipts_score(rc, rows));
+	if (tracks_seen(tr))
+		json_object_set_new(out, "tracks", tracks_score(tr));
+	if (detect_seen(dt))
+		json_object_set_new(out, "detections", detect_score(dt));
+	if (json) {
+		/* Six digits are more than any score needs, and keep the
+		 * output stable across libm rounding of the last bits. */
+		txt = json_dumps(out, JSON_COMPACT | JSON_REAL_PRECISION(6));
+		if (txt == NULL)
+			wo_die(1, "cannot encode the scores");
+		puts(txt);
+		free(txt);
+	} else
+		json_object_foreach(out, key, sec)
+			table(key, sec);
+	json_decref(out);
+	receipts_free(rc);
+	tracks_free(tr);
+	detect_free(dt);
+	return wo_close_out();
+}
