@@ -1,0 +1,172 @@
+/* attrib.c: whose hand was at the plate when its weight changed. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wo.h"
+#include "cart.h"
+
+/* The moments around a change's start that count: reaching in, taking out. */
+#define BEFORE		1.0	/* s before t0 */
+#define AFTER		1.0	/* s after t0 */
+#define BODY_PENALTY	0.35	/* m added when only the body was near */
+#define REACH_MAX	1.5	/* m, farther than this nobody did it */
+#define NEAR_HAND	0.3	/* m, a hand this close is "at" the plate */
+
+void
+sample_add(struct shopper *s, const struct sample *sm, double keep)
+{
+	int i = 0;
+
+	/* History older than keep seconds can no longer explain a change. */
+	while (i < s->nh && s->h[i].ts < sm->ts - keep)
+		i++;
+	if (i > 0) {
+		memmove(s->h, s->h + i, (s->nh - i) * sizeof(*s->h));
+		s->nh -= i;
+	}
+	if (s->nh == s->caph) {
+		s->caph = s->caph ? s->caph * 2 : 64;
+		s->h = wo_realloc(s->h, s->caph * sizeof(*s->h));
+	}
+	s->h[s->nh++] = *sm;
+}
+
+/* Distance from (x, y) to the plate's rectangle, 0 inside. */
+static double
+to_plate(const struct wo_plate *p, double x, double y)
+{
+	double dx = 0, dy = 0;
+
+	if (x < p->x)
+		dx = p->x - x;
+	else if (x > p->x + p->w)
+		dx = x - (p->x + p->w);
+	if (y < p->y)
+		dy = p->y - y;
+	else if (y > p->y + p->h)
+		dy = y - (p->y + p->h);
+	return hypot(dx, dy);
+}
+
+static int
+byeff(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->eff != y->eff)
+		return x->eff < y->eff ? -1 : 1;
+	return (x->sh > y->sh) - (x->sh < y->sh);
+}
+
+/*
+ * Every shopper who could have made the change, nearest first.  The weight
+ * event comes a little after the change began (the scale must settle first),
+ * so the history kept from the track events is searched around t0, not at
+ * the event's own time.  An item seen in a hand at the plate is noted: after
+ * t0 for a pick (it was taken), before t0 for a put-back (it was brought).
+ */
+int
+candidates(const struct cart *c, int plate, double t0, int pick,
+    struct cand *out)
+{
+	const struct wo_plate *p = &c->st->plates[plate];
+	int i, j, k, n = 0;
+
+	for (i = 0; i < c->nsh; i++) {
+		const struct shopper *s = &c->sh[i];
+		struct cand cd = { i, INFINITY, INFINITY, 0, 0 };
+		double body = INFINITY;
+
+		for (j = 0; j < s->nh; j++) {
+			const struct sample *m = &s->h[j];
+			double d;
+
+			if (m->ts < t0 - BEFORE || m->ts > t0 + AFTER)
+				continue;
+			d = to_plate(p, m->x, m->y);
+			if (d < body)
+				body = d;
+			for (k = 0; k < m->nh; k++) {
+				d = to_plate(p, m->hx[k], m->hy[k]);
+				if (d < cd.dist) {
+					cd.dist = d;
+					cd.byhand = 1;
+				}
+				if (d <= NEAR_HAND && m->item[k] > cd.item &&
+				    (pick ? m->ts >= t0 : m->ts <= t0))
+					cd.item = m->item[k];
+			}
+		}
+		if (cd.byhand)
+			cd.eff = cd.dist;
+		else {
+			cd.dist = body;
+			cd.eff = body + BODY_PENALTY;
+		}
+		if (cd.eff <= REACH_MAX)
+			out[n++] = cd;
+	}
+	qsort(out, n, sizeof(*out), byeff);
+	return n;
+}
+
+/*
+ * How sure the first candidate is the one: a hand in the plate is sure, one
+ * farther away less so; a rival close behind halves it (a coin toss when
+ * both were equally near).  Where distance cannot tell two hands apart, the
+ * camera can: if only one of them held an item, that one goes first.
+ */
+double
+attrib_conf(struct cand *cd, int n)
+{
+	double near, margin, gap;
+
+	if (n == 0)
+		return 0;
+	if (n > 1 && cd[1].eff - cd[0].eff < NEAR_HAND &&
+	    cd[1].item > 0 && cd[0].item == 0) {
+		struct cand t = cd[0];
+
+		cd[0] = cd[1];
+		cd[1] = t;
+		return cd[0].byhand ? 0.9 : 0.6;
+	}
+	near = cd[0].eff <= 0.05 ? 1 : exp(-(cd[0].eff - 0.05) / 0.5);
+	gap = n > 1 ? cd[1].eff - cd[0].eff : INFINITY;
+	margin = 1 - 0.5 * exp(-gap / 0.15);
+	/* Both hands at the plate, but only this one took something: likely. */
+	if (n > 1 && gap < NEAR_HAND && cd[0].item > 0 && cd[1].item == 0 &&
+	    margin < 0.9)
+		margin = 0.9;
+	return near * margin;
+}
+
+/* The hand views near the plate around t0, for the cart line's evidence. */
+json_t *
+detections(const struct cart *c, const struct shopper *s, int plate, double t0)
+{
+	const struct wo_plate *p = &c->st->plates[plate];
+	json_t *a = json_array();
+	int j, k;
+
+	for (j = 0; j < s->nh; j++) {
+		const struct sample *m = &s->h[j];
+
+		if (m->ts < t0 - BEFORE || m->ts > t0 + AFTER)
+			continue;
+		for (k = 0; k < m->nh; k++) {
+			json_t *o;
+
+			if (to_plate(p, m->hx[k], m->hy[k]) > NEAR_HAND)
+				continue;
+			o = json_pack("{s:f,s:f,s:f}", "ts", m->ts,
+			    "x", m->hx[k], "y", m->hy[k]);
+			if (m->item[k] > 0)
+				json_object_set_new(o, "item",
+				    json_real(m->item[k]));
+			json_array_append_new(a, o);
+		}
+	}
+	return a;
+}

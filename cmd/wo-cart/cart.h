@@ -1,0 +1,107 @@
+/* cart.h: wo-cart's state (shoppers, carts, plates) shared by its files. */
+#ifndef CART_H
+#define CART_H
+
+#include <jansson.h>
+
+#define MAXHANDS	4
+
+/* One moment of a shopper, from a track event: where the body and hands were. */
+struct sample {
+	double	 ts, x, y;
+	int	 nh;
+	double	 hx[MAXHANDS], hy[MAXHANDS], item[MAXHANDS];
+};
+
+/* A cart line as emitted, kept for the checkout and the state file. */
+struct line {
+	char	*id, *sku, *plate;
+	long long qty;
+	double	 conf, ts;
+};
+
+struct shopper {
+	long long track;
+	char	*account;	/* NULL until the gate binds one */
+	char	*visit;		/* made at the first cart line */
+	double	 first;		/* ts of the first track event */
+	double	 last;
+	struct sample *h;	/* recent history, oldest first */
+	int	 nh, caph;
+	struct line *ln;
+	int	 nln, capln;
+	int	 seq;		/* cart lines made, for their ids */
+};
+
+/* What a plate holds besides its planogram product: put-backs that strayed. */
+struct stray {
+	char	*sku;
+	long long n;
+};
+
+struct plate {
+	struct stray *s;
+	int	 ns;
+	long long stock;	/* units on it by the scale; -1 unknown */
+	int	 low;		/* the low-stock alert is out */
+};
+
+struct entry {
+	char	*account;
+	double	 ts;
+};
+
+struct cart {
+	struct wo_store *st;
+	struct shopper *sh;
+	int	 nsh, capsh;
+	struct plate *pl;	/* one per store plate */
+	struct entry *ent;	/* the latest entry of each account */
+	int	 nent;
+	char	**done;		/* visits checked out, newest last */
+	int	 ndone;
+	char	**applied;	/* weight changes applied: "plate@ts" */
+	int	 napplied;
+	double	 review;	/* confidence below this asks for a person */
+	long long lowstock;
+	double	 now;		/* the latest ts seen */
+	const char *state;	/* -S file, or NULL */
+};
+
+/* attrib.c */
+struct cand {
+	int	 sh;		/* index into the shoppers */
+	double	 dist;		/* metres from the hand (or body) to the plate */
+	double	 eff;		/* dist, with proximity of the body penalised */
+	int	 byhand;	/* 0: no hand of theirs was seen near it */
+	double	 item;		/* conf of an item seen in that hand */
+};
+
+void	 sample_add(struct shopper *s, const struct sample *sm, double keep);
+int	 candidates(const struct cart *c, int plate, double t0, int pick,
+	    struct cand *out);
+double	 attrib_conf(struct cand *cd, int n);
+json_t	*detections(const struct cart *c, const struct shopper *s, int plate,
+	    double t0);
+
+/* count.c */
+struct what {
+	int	 item;		/* catalog index, -1: the weight fits nothing */
+	long long qty;		/* units, positive */
+	double	 conf;
+};
+
+void	 count(struct cart *c, int plate, double grams, int pick,
+	    const struct shopper *s, struct what *w);
+long long held_qty(const struct shopper *s, const char *sku);
+void	 stray_add(struct plate *p, const char *sku, long long n);
+
+/* state.c */
+void	 state_load(struct cart *c, const char *path);
+void	 state_save(const struct cart *c);
+
+/* main.c */
+struct shopper *shopper_get(struct cart *c, long long track, int make);
+void	 shopper_free(struct shopper *s);
+
+#endif

@@ -1,0 +1,129 @@
+/* count.c: what and how many a weight change was, from the catalog's weights. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wo.h"
+#include "cart.h"
+
+#define SCALE_SD	2.0	/* g, a settled scale's own noise */
+#define FIT_Z		4.0	/* standard deviations: beyond, nothing fits */
+#define KMAX		50	/* the most units one hand moves at once */
+
+long long
+held_qty(const struct shopper *s, const char *sku)
+{
+	long long n = 0;
+	int i;
+
+	for (i = 0; i < s->nln; i++)
+		if (strcmp(s->ln[i].sku, sku) == 0)
+			n += s->ln[i].qty;
+	return n;
+}
+
+void
+stray_add(struct plate *p, const char *sku, long long n)
+{
+	int i;
+
+	for (i = 0; i < p->ns; i++)
+		if (strcmp(p->s[i].sku, sku) == 0)
+			break;
+	if (i == p->ns) {
+		if (n <= 0)
+			return;
+		p->s = wo_realloc(p->s, (p->ns + 1) * sizeof(*p->s));
+		p->s[i].sku = wo_strdup(sku);
+		p->s[i].n = 0;
+		p->ns++;
+	}
+	p->s[i].n += n;
+	if (p->s[i].n <= 0) {
+		free(p->s[i].sku);
+		memmove(&p->s[i], &p->s[i + 1], (p->ns - i - 1) * sizeof(*p->s));
+		p->ns--;
+	}
+}
+
+struct hyp {
+	int	 item;
+	double	 prior;
+	long long kmax;
+};
+
+/*
+ * Weighs every (product, count) that could explain grams: the count k of a
+ * product of unit weight u and spread sd weighs k u, give or take
+ * sqrt(k sd^2 + scale noise^2).  The prior says which products are at hand:
+ * for a pick, the planogram's product and whatever strayed onto the plate;
+ * for a put-back, what the shopper holds (the planogram's product only as a
+ * long shot).  The confidence is the winner's share of the posterior, so
+ * two products of one weight, or a count between two, come out unsure.
+ */
+void
+count(struct cart *c, int plate, double grams, int pick,
+    const struct shopper *s, struct what *w)
+{
+	const struct wo_store *st = c->st;
+	const struct wo_plate *pl = &st->plates[plate];
+	const struct plate *ps = &c->pl[plate];
+	struct hyp *hy;
+	double best = -INFINITY, bestz = INFINITY, sum = 0, *ll;
+	int nh = 0, i, bi = -1;
+	long long k, bk = 0;
+
+	hy = wo_calloc(st->nitems + 1, sizeof(*hy));
+	if (pick) {
+		hy[nh++] = (struct hyp){ pl->item, 1.0, KMAX };
+		for (i = 0; i < ps->ns; i++) {
+			int it = wo_store_item(st, ps->s[i].sku);
+
+			if (it >= 0 && it != pl->item)
+				hy[nh++] = (struct hyp){ it, 0.8, ps->s[i].n };
+		}
+	} else {
+		for (i = 0; i < (int)st->nitems; i++) {
+			long long n = s ? held_qty(s, st->items[i].sku) : 0;
+
+			if (n > 0)
+				hy[nh++] = (struct hyp){ i,
+				    i == pl->item ? 1.2 : 1.0, n };
+			else if (i == pl->item)
+				hy[nh++] = (struct hyp){ i, 0.05, KMAX };
+		}
+	}
+	ll = wo_calloc(nh * KMAX + 1, sizeof(*ll));
+	for (i = 0; i < nh; i++) {
+		const struct wo_item *it = &st->items[hy[i].item];
+
+		for (k = 1; k <= hy[i].kmax && k <= KMAX; k++) {
+			double var = k * it->sd_g * it->sd_g +
+			    SCALE_SD * SCALE_SD;
+			double z = (grams - k * it->unit_g) / sqrt(var);
+			double l = log(hy[i].prior) - z * z / 2 - log(var) / 2;
+
+			ll[i * KMAX + k - 1] = l;
+			if (l > best) {
+				best = l;
+				bestz = fabs(z);
+				bi = i;
+				bk = k;
+			}
+		}
+	}
+	for (i = 0; i < nh; i++)
+		for (k = 1; k <= hy[i].kmax && k <= KMAX; k++)
+			sum += exp(ll[i * KMAX + k - 1] - best);
+	if (bi < 0 || bestz > FIT_Z) {
+		w->item = -1;
+		w->qty = 0;
+		w->conf = 0;
+	} else {
+		w->item = hy[bi].item;
+		w->qty = bk;
+		w->conf = 1 / sum;
+	}
+	free(ll);
+	free(hy);
+}

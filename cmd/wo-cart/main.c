@@ -1,0 +1,570 @@
+/* main.c: wo-cart, weight changes into shoppers' carts and checkouts. */
+#include <getopt.h>
+#include <stdarg.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wo.h"
+#include "cart.h"
+
+static const char usage[] =
+    "wo-cart -s STORE.json [-S STATE] [-l UNITS] [-r CONF]";
+
+#define KEEP_S		10.0	/* s of track history kept per shopper */
+#define APPLIED_S	120.0	/* s a change is remembered against replays */
+#define DONE_MAX	1000	/* visits remembered against replays */
+#define CAND_MAX	256
+
+static struct cart c;
+
+struct shopper *
+shopper_get(struct cart *ct, long long track, int make)
+{
+	struct shopper *s;
+	int i;
+
+	for (i = 0; i < ct->nsh; i++)
+		if (ct->sh[i].track == track)
+			return &ct->sh[i];
+	if (!make)
+		return NULL;
+	if (ct->nsh == ct->capsh) {
+		ct->capsh = ct->capsh ? ct->capsh * 2 : 16;
+		ct->sh = wo_realloc(ct->sh, ct->capsh * sizeof(*ct->sh));
+	}
+	s = &ct->sh[ct->nsh++];
+	memset(s, 0, sizeof(*s));
+	s->track = track;
+	return s;
+}
+
+void
+shopper_free(struct shopper *s)
+{
+	int i;
+
+	for (i = 0; i < s->nln; i++) {
+		free(s->ln[i].id);
+		free(s->ln[i].sku);
+		free(s->ln[i].plate);
+	}
+	free(s->ln);
+	free(s->h);
+	free(s->account);
+	free(s->visit);
+}
+
+static double
+r3(double x)
+{
+	return round(x * 1000) / 1000;
+}
+
+static json_t *
+alert(double ts, const char *kind, const char *fmt, ...)
+{
+	json_t *a = wo_ev_new("alert", ts);
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	json_object_set_new(a, "kind", json_string(kind));
+	json_object_set_new(a, "message", json_string(msg));
+	return a;
+}
+
+static void
+emit(json_t *ev)
+{
+	wo_write(ev);
+	json_decref(ev);
+}
+
+/* The latest entry of an account at or before t, or -1. */
+static int
+entry_of(const char *account, double t)
+{
+	int i, best = -1;
+
+	for (i = 0; i < c.nent; i++)
+		if (strcmp(c.ent[i].account, account) == 0 &&
+		    c.ent[i].ts <= t && (best < 0 || c.ent[i].ts > c.ent[best].ts))
+			best = i;
+	return best;
+}
+
+/*
+ * A visit's id comes from the store, the account and the time of entry,
+ * hashed (64-bit FNV-1a), so replaying the same input names the same visits
+ * and wo-charge can refuse to charge one twice.
+ */
+static const char *
+visit_of(struct shopper *s)
+{
+	char buf[512];
+	uint64_t h = 14695981039346656037ULL;
+	double t = s->first;
+	size_t i;
+	int e;
+
+	if (s->visit != NULL)
+		return s->visit;
+	if (s->account != NULL && (e = entry_of(s->account, s->first + 5)) >= 0)
+		t = c.ent[e].ts;
+	snprintf(buf, sizeof(buf), "%s\n%s\n%.3f", c.st->name,
+	    s->account ? s->account : "-", t);
+	for (i = 0; buf[i] != '\0'; i++) {
+		h ^= (unsigned char)buf[i];
+		h *= 1099511628211ULL;
+	}
+	snprintf(buf, sizeof(buf), "v-%016llx", (unsigned long long)h);
+	s->visit = wo_strdup(buf);
+	return s->visit;
+}
+
+static int
+applied(const char *key)
+{
+	int i;
+
+	for (i = 0; i < c.napplied; i++)
+		if (strcmp(c.applied[i], key) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+remember(const char *key, double ts)
+{
+	int i = 0;
+
+	while (i < c.napplied &&
+	    strtod(strchr(c.applied[i], '@') + 1, NULL) < ts - APPLIED_S)
+		free(c.applied[i++]);
+	memmove(c.applied, c.applied + i, (c.napplied - i) * sizeof(char *));
+	c.napplied -= i;
+	c.applied = wo_realloc(c.applied, (c.napplied + 1) * sizeof(char *));
+	c.applied[c.napplied++] = wo_strdup(key);
+}
+
+static void
+add_line(struct shopper *s, const struct wo_ev *ev, int plate, int item,
+    long long qty, double conf, const struct cand *cd, double t0,
+    double delta)
+{
+	const char *sku = c.st->items[item].sku, *pid = c.st->plates[plate].id;
+	json_t *x, *w;
+	struct line *ln;
+	char id[64];
+
+	snprintf(id, sizeof(id), "%s#%d", visit_of(s), ++s->seq);
+	if (s->nln == s->capln) {
+		s->capln = s->capln ? s->capln * 2 : 8;
+		s->ln = wo_realloc(s->ln, s->capln * sizeof(*s->ln));
+	}
+	ln = &s->ln[s->nln++];
+	ln->id = wo_strdup(id);
+	ln->sku = wo_strdup(sku);
+	ln->plate = wo_strdup(pid);
+	ln->qty = qty;
+	ln->conf = r3(conf);
+	ln->ts = ev->ts;
+	x = wo_ev_new("cart", ev->ts);
+	json_object_set_new(x, "account", s->account ?
+	    json_string(s->account) : json_null());
+	json_object_set_new(x, "sku", json_string(sku));
+	json_object_set_new(x, "qty", json_integer(qty));
+	json_object_set_new(x, "plate", json_string(pid));
+	json_object_set_new(x, "conf", json_real(ln->conf));
+	json_object_set_new(x, "id", json_string(id));
+	json_object_set_new(x, "visit", json_string(s->visit));
+	json_object_set_new(x, "track", json_integer(s->track));
+	w = json_pack("{s:s,s:f,s:f,s:f}", "plate", pid, "ts", ev->ts,
+	    "t0", t0, "delta_g", delta);
+	json_object_set_new(x, "evidence", json_pack("{s:o,s:I,s:f,s:b,s:o}",
+	    "weight", w, "track", (json_int_t)s->track, "dist", r3(cd->dist),
+	    "hand", cd->byhand, "detections",
+	    detections(&c, s, plate, t0)));
+	emit(x);
+}
+
+static void
+stock(const struct wo_ev *ev, int p)
+{
+	const struct wo_plate *pl = &c.st->plates[p];
+	double g, u = c.st->items[pl->item].unit_g;
+	long long n;
+
+	if (!wo_num(ev, "g", &g) || u <= 0)
+		return;
+	n = llround(g / u);
+	if (n < 0)
+		n = 0;
+	c.pl[p].stock = n;
+	if (n > c.lowstock)
+		c.pl[p].low = 0;
+	else if (!c.pl[p].low) {
+		json_t *a = alert(ev->ts, "low-stock", "plate %s holds %lld "
+		    "of %s", pl->id, n, pl->sku);
+
+		json_object_set_new(a, "plate", json_string(pl->id));
+		json_object_set_new(a, "sku", json_string(pl->sku));
+		json_object_set_new(a, "stock", json_integer(n));
+		emit(a);
+		c.pl[p].low = 1;
+	}
+}
+
+/*
+ * A put-back goes to the first candidate who holds something its weight
+ * fits; an item handed on and put back by the other shopper still leaves
+ * the cart of whoever took it, so when nobody near holds one, every open
+ * cart is tried, with the confidence halved for the guess.
+ */
+static int
+putback(int p, double grams, struct cand *cd, int n, struct what *wt,
+    double *ca)
+{
+	int i, j;
+
+	for (i = 0; i < n; i++) {
+		count(&c, p, grams, 0, &c.sh[cd[i].sh], wt);
+		if (wt->item >= 0 &&
+		    held_qty(&c.sh[cd[i].sh], c.st->items[wt->item].sku) > 0) {
+			if (i > 0) {
+				struct cand t = cd[0];
+
+				cd[0] = cd[i];
+				cd[i] = t;
+				*ca *= 0.5;
+			}
+			return 1;
+		}
+	}
+	for (j = 0; j < c.nsh; j++) {
+		count(&c, p, grams, 0, &c.sh[j], wt);
+		if (wt->item >= 0 &&
+		    held_qty(&c.sh[j], c.st->items[wt->item].sku) > 0) {
+			cd[0] = (struct cand){ j, INFINITY, INFINITY, 0, 0 };
+			*ca = 0.4;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void
+on_weight(const struct wo_ev *ev)
+{
+	const char *plate;
+	double delta, t0, ca;
+	struct cand *cd;
+	struct what wt;
+	char key[256];
+	int p, n, pick;
+	json_t *a;
+
+	if (!wo_need_str(ev, "plate", &plate) ||
+	    !wo_need_num(ev, "delta_g", &delta) || !wo_need_num(ev, "t0", &t0))
+		return;
+	if ((p = wo_store_plate(c.st, plate)) < 0) {
+		wo_evbad(ev, "weight event has unknown plate %s", plate);
+		return;
+	}
+	snprintf(key, sizeof(key), "%s@%.3f", plate, ev->ts);
+	if (applied(key))
+		return;
+	remember(key, ev->ts);
+	stock(ev, p);
+	if (delta == 0)
+		return;
+	pick = delta < 0;
+	cd = wo_calloc(c.nsh + 1, sizeof(*cd));
+	n = candidates(&c, p, t0, pick, cd);
+	ca = attrib_conf(cd, n);
+	if (pick) {
+		count(&c, p, -delta, 1, NULL, &wt);
+		/* The weight fits nothing, but a hand was seen taking an item. */
+		if (wt.item < 0 && n > 0 && cd[0].item > 0) {
+			wt.item = c.st->plates[p].item;
+			wt.qty = 1;
+			wt.conf = 0.3;
+		}
+	} else if (!putback(p, delta, cd, n, &wt, &ca))
+		wt.item = -1;
+	if (wt.item < 0 || (pick && n == 0)) {
+		a = alert(ev->ts, pick ? (n == 0 ? "unexplained-pick" :
+		    "weight-mismatch") : "unexplained-putback",
+		    pick && n == 0 ? "%.1f g left plate %s with nobody near" :
+		    "%.1f g on plate %s fits no product at hand", delta, plate);
+		json_object_set_new(a, "plate", json_string(plate));
+		json_object_set_new(a, "delta_g", json_real(delta));
+		json_object_set_new(a, "t0", json_real(t0));
+		if (wt.item >= 0) {
+			json_object_set_new(a, "sku",
+			    json_string(c.st->items[wt.item].sku));
+			json_object_set_new(a, "qty", json_integer(wt.qty));
+		}
+		emit(a);
+	} else {
+		const char *sku = c.st->items[wt.item].sku;
+
+		add_line(&c.sh[cd[0].sh], ev, p, wt.item,
+		    pick ? wt.qty : -wt.qty, ca * wt.conf, &cd[0], t0, delta);
+		/* The planogram learns what strayed onto the plate. */
+		if (wt.item != c.st->plates[p].item)
+			stray_add(&c.pl[p], sku, pick ? -wt.qty : wt.qty);
+	}
+	free(cd);
+	state_save(&c);
+}
+
+static void
+on_track(const struct wo_ev *ev)
+{
+	struct shopper *s;
+	struct sample sm;
+	long long id;
+	json_t *acct, *hands, *h;
+	size_t i;
+
+	memset(&sm, 0, sizeof(sm));
+	if (!wo_need_int(ev, "track", &id) || !wo_need_num(ev, "x", &sm.x) ||
+	    !wo_need_num(ev, "y", &sm.y))
+		return;
+	acct = json_object_get(ev->obj, "account");
+	if (acct != NULL && !json_is_null(acct) && !json_is_string(acct)) {
+		wo_evbad(ev, "track event: account is not a string");
+		return;
+	}
+	s = shopper_get(&c, id, 1);
+	if (s->nh == 0 && s->first == 0)
+		s->first = ev->ts;
+	s->last = ev->ts;
+	if (json_is_string(acct) && s->account == NULL)
+		s->account = wo_strdup(json_string_value(acct));
+	sm.ts = ev->ts;
+	hands = json_object_get(ev->obj, "hands");
+	json_array_foreach(hands, i, h) {
+		json_t *x = json_object_get(h, "x"), *y = json_object_get(h, "y");
+
+		if (sm.nh == MAXHANDS || !json_is_number(x) || !json_is_number(y))
+			continue;
+		sm.hx[sm.nh] = json_number_value(x);
+		sm.hy[sm.nh] = json_number_value(y);
+		sm.item[sm.nh] = json_number_value(json_object_get(h, "item"));
+		sm.nh++;
+	}
+	sample_add(s, &sm, KEEP_S);
+}
+
+static void
+on_entry(const struct wo_ev *ev)
+{
+	const char *account;
+	int i;
+
+	if (!wo_need_str(ev, "account", &account))
+		return;
+	for (i = 0; i < c.nent; i++)
+		if (strcmp(c.ent[i].account, account) == 0)
+			break;
+	if (i == c.nent) {
+		c.ent = wo_realloc(c.ent, (c.nent + 1) * sizeof(*c.ent));
+		c.ent[c.nent++].account = wo_strdup(account);
+	}
+	c.ent[i].ts = ev->ts;
+	state_save(&c);
+}
+
+static void
+checkout(struct shopper *s, double ts)
+{
+	json_t *x, *items = json_array(), *it;
+	long long sub = 0, tax = 0, total, amt;
+	double conf = 1;
+	const char *v = visit_of(s);
+	int i, j, k;
+
+	for (i = 0; i < s->nln; i++)
+		if (s->ln[i].conf < conf)
+			conf = s->ln[i].conf;
+	/* One line per product, in the order first taken; net of put-backs. */
+	for (i = 0; i < s->nln; i++) {
+		const char *sku = s->ln[i].sku;
+		long long q = 0;
+		json_t *evi;
+
+		for (j = 0; j < i; j++)
+			if (strcmp(s->ln[j].sku, sku) == 0)
+				break;
+		if (j < i || (q = held_qty(s, sku)) <= 0)
+			continue;
+		k = wo_store_item(c.st, sku);
+		if (!wo_mul_ok(c.st->items[k].price, q, &amt) ||
+		    !wo_add_ok(sub, amt, &sub) ||
+		    !wo_add_ok(tax, wo_tax(amt, c.st->items[k].tax_rate), &tax))
+			wo_die(1, "visit %s: the total overflows", v);
+		evi = json_array();
+		for (j = i; j < s->nln; j++)
+			if (strcmp(s->ln[j].sku, sku) == 0)
+				json_array_append_new(evi,
+				    json_string(s->ln[j].id));
+		it = json_pack("{s:s,s:s,s:I,s:I,s:o}", "sku", sku,
+		    "name", c.st->items[k].name, "qty", (json_int_t)q,
+		    "price", (json_int_t)c.st->items[k].price, "evidence", evi);
+		json_array_append_new(items, it);
+	}
+	if (!wo_add_ok(sub, tax, &total))
+		wo_die(1, "visit %s: the total overflows", v);
+	x = wo_ev_new("checkout", ts);
+	json_object_set_new(x, "visit", json_string(v));
+	json_object_set_new(x, "account", json_string(s->account));
+	json_object_set_new(x, "items", items);
+	json_object_set_new(x, "subtotal", json_integer(sub));
+	json_object_set_new(x, "tax", json_integer(tax));
+	json_object_set_new(x, "total", json_integer(total));
+	json_object_set_new(x, "currency", json_string(c.st->currency));
+	json_object_set_new(x, "conf", json_real(r3(conf)));
+	json_object_set_new(x, "review", json_boolean(conf < c.review));
+	json_object_set_new(x, "track", json_integer(s->track));
+	emit(x);
+}
+
+static void
+on_leave(const struct wo_ev *ev)
+{
+	struct shopper *s;
+	const char *gate;
+	long long id;
+	int i;
+
+	if (!wo_need_int(ev, "track", &id) || !wo_need_str(ev, "gate", &gate))
+		return;
+	s = shopper_get(&c, id, 1);
+	if (s->account == NULL && json_is_string(json_object_get(ev->obj,
+	    "account")))
+		s->account = wo_strdup(json_string_value(json_object_get(ev->obj,
+		    "account")));
+	if (s->account == NULL) {
+		json_t *a = alert(ev->ts, "no-entry", "track %lld left by gate "
+		    "%s without an entry", id, gate);
+
+		json_object_set_new(a, "track", json_integer(id));
+		json_object_set_new(a, "gate", json_string(gate));
+		json_object_set_new(a, "lines", json_integer(s->nln));
+		emit(a);
+	} else {
+		const char *v = visit_of(s);
+
+		for (i = 0; i < c.ndone; i++)
+			if (strcmp(c.done[i], v) == 0)
+				break;
+		if (i == c.ndone) {
+			checkout(s, ev->ts);
+			if (c.ndone == DONE_MAX) {
+				free(c.done[0]);
+				memmove(c.done, c.done + 1,
+				    (c.ndone - 1) * sizeof(char *));
+				c.ndone--;
+			}
+			c.done = wo_realloc(c.done,
+			    (c.ndone + 1) * sizeof(char *));
+			c.done[c.ndone++] = wo_strdup(v);
+		}
+	}
+	i = s - c.sh;
+	shopper_free(s);
+	memmove(&c.sh[i], &c.sh[i + 1], (c.nsh - i - 1) * sizeof(*c.sh));
+	c.nsh--;
+	state_save(&c);
+}
+
+/*
+ * Reads the tracked stream, passes every event through, and after a weight
+ * change writes the cart line it makes (or an alert), after an exit the
+ * shopper's checkout.
+ */
+int
+main(int argc, char *argv[])
+{
+	static struct option lo[] = { WO_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	struct wo_in *in;
+	struct wo_ev ev;
+	const char *store = NULL, *state = NULL;
+	int ch, i;
+
+	wo_init(argv[0]);
+	c.review = 0.7;
+	c.lowstock = 2;
+	while ((ch = getopt_long(argc, argv, "hl:r:S:s:", lo, NULL)) != -1) {
+		if (wo_common_opt(ch, usage))
+			continue;
+		switch (ch) {
+		case 'l':
+			c.lowstock = wo_strtonum(optarg, 0, 1000000,
+			    "stock threshold");
+			break;
+		case 'r':
+			c.review = wo_strtod(optarg, 0, 1, "review threshold");
+			break;
+		case 'S':
+			state = optarg;
+			break;
+		case 's':
+			store = optarg;
+			break;
+		default:
+			wo_usage(usage);
+		}
+	}
+	if (store == NULL || optind != argc)
+		wo_usage(usage);
+	c.st = wo_store_load(store);
+	c.pl = wo_calloc(c.st->nplates + 1, sizeof(*c.pl));
+	for (i = 0; i < (int)c.st->nplates; i++)
+		c.pl[i].stock = -1;
+	if (state != NULL)
+		state_load(&c, state);
+	in = wo_in_open("-");
+	while (wo_read(in, &ev)) {
+		wo_pass(&ev);
+		if (ev.ts > c.now)
+			c.now = ev.ts;
+		if (strcmp(ev.type, "track") == 0)
+			on_track(&ev);
+		else if (strcmp(ev.type, "weight") == 0)
+			on_weight(&ev);
+		else if (strcmp(ev.type, "entry") == 0)
+			on_entry(&ev);
+		else if (strcmp(ev.type, "exit") == 0)
+			on_leave(&ev);
+		wo_ev_free(&ev);
+	}
+	for (i = 0; i < c.nsh; i++)
+		shopper_free(&c.sh[i]);
+	for (i = 0; i < (int)c.st->nplates; i++) {
+		while (c.pl[i].ns > 0)
+			stray_add(&c.pl[i], c.pl[i].s[0].sku, -c.pl[i].s[0].n);
+		free(c.pl[i].s);
+	}
+	for (i = 0; i < c.nent; i++)
+		free(c.ent[i].account);
+	for (i = 0; i < c.ndone; i++)
+		free(c.done[i]);
+	for (i = 0; i < c.napplied; i++)
+		free(c.applied[i]);
+	free(c.sh);
+	free(c.pl);
+	free(c.ent);
+	free(c.done);
+	free(c.applied);
+	wo_in_close(in);
+	wo_store_free(c.st);
+	return wo_close_out();
+}

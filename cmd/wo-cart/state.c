@@ -1,0 +1,211 @@
+/* state.c: wo-cart's open carts and plate knowledge in a file that survives a restart. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "wo.h"
+#include "cart.h"
+
+static json_t *
+dump(const struct cart *c)
+{
+	json_t *root, *sh, *pl, *en, *dn, *ap;
+	int i, j;
+
+	sh = json_array();
+	for (i = 0; i < c->nsh; i++) {
+		const struct shopper *s = &c->sh[i];
+		json_t *ln = json_array();
+
+		for (j = 0; j < s->nln; j++)
+			json_array_append_new(ln, json_pack(
+			    "{s:s,s:s,s:s,s:I,s:f,s:f}", "id", s->ln[j].id,
+			    "sku", s->ln[j].sku, "plate", s->ln[j].plate,
+			    "qty", (json_int_t)s->ln[j].qty,
+			    "conf", s->ln[j].conf, "ts", s->ln[j].ts));
+		json_array_append_new(sh, json_pack(
+		    "{s:I,s:o,s:o,s:f,s:f,s:i,s:o}",
+		    "track", (json_int_t)s->track,
+		    "account", s->account ? json_string(s->account) : json_null(),
+		    "visit", s->visit ? json_string(s->visit) : json_null(),
+		    "first", s->first, "last", s->last, "seq", s->seq,
+		    "lines", ln));
+	}
+	pl = json_object();
+	for (i = 0; i < (int)c->st->nplates; i++) {
+		const struct plate *p = &c->pl[i];
+		json_t *sv = json_object();
+
+		for (j = 0; j < p->ns; j++)
+			json_object_set_new(sv, p->s[j].sku,
+			    json_integer(p->s[j].n));
+		json_object_set_new(pl, c->st->plates[i].id, json_pack(
+		    "{s:I,s:b,s:o}", "stock", (json_int_t)p->stock,
+		    "low", p->low, "stray", sv));
+	}
+	en = json_array();
+	for (i = 0; i < c->nent; i++)
+		json_array_append_new(en, json_pack("{s:s,s:f}",
+		    "account", c->ent[i].account, "ts", c->ent[i].ts));
+	dn = json_array();
+	for (i = 0; i < c->ndone; i++)
+		json_array_append_new(dn, json_string(c->done[i]));
+	ap = json_array();
+	for (i = 0; i < c->napplied; i++)
+		json_array_append_new(ap, json_string(c->applied[i]));
+	root = json_pack("{s:i,s:s,s:o,s:o,s:o,s:o,s:o}", "version", 1,
+	    "store", c->st->name, "shoppers", sh, "plates", pl,
+	    "entries", en, "done", dn, "applied", ap);
+	return root;
+}
+
+/*
+ * Written to a temporary file, synced, then renamed over the old one, so a
+ * crash at any moment leaves either the old state or the new, never half.
+ */
+void
+state_save(const struct cart *c)
+{
+	char *tmp, *s;
+	size_t n, len;
+	json_t *root;
+	int fd;
+
+	if (c->state == NULL)
+		return;
+	root = dump(c);
+	s = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	if (s == NULL)
+		wo_die(1, "%s: cannot encode the state", c->state);
+	len = strlen(c->state) + 8;
+	tmp = wo_malloc(len);
+	snprintf(tmp, len, "%s.tmp", c->state);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1)
+		wo_die(1, "%s:", tmp);
+	for (n = 0, len = strlen(s); n < len; ) {
+		ssize_t w = write(fd, s + n, len - n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			wo_die(1, "%s:", tmp);
+		n += w;
+	}
+	if (write(fd, "\n", 1) != 1 || fsync(fd) == -1 || close(fd) == -1)
+		wo_die(1, "%s:", tmp);
+	if (rename(tmp, c->state) == -1)
+		wo_die(1, "%s:", c->state);
+	free(tmp);
+	free(s);
+}
+
+static void
+badstate(const char *path, const char *what)
+{
+	wo_die(1, "%s: not a wo-cart state file: %s", path, what);
+}
+
+static char *
+str_or_null(json_t *j)
+{
+	return json_is_string(j) ? wo_strdup(json_string_value(j)) : NULL;
+}
+
+/* Reads the state back; a missing file is a first start, a bad one fatal. */
+void
+state_load(struct cart *c, const char *path)
+{
+	json_error_t e;
+	json_t *root, *a, *o, *l, *v;
+	const char *key;
+	size_t i, j;
+
+	c->state = path;
+	if (access(path, F_OK) == -1 && errno == ENOENT)
+		return;
+	if ((root = json_load_file(path, 0, &e)) == NULL)
+		wo_die(1, "%s:%d: %s", path, e.line, e.text);
+	if (json_integer_value(json_object_get(root, "version")) != 1)
+		badstate(path, "no version 1");
+	a = json_object_get(root, "shoppers");
+	if (!json_is_array(a))
+		badstate(path, "no shoppers");
+	json_array_foreach(a, i, o) {
+		struct shopper *s;
+
+		if (!json_is_integer(json_object_get(o, "track")))
+			badstate(path, "a shopper has no track");
+		s = shopper_get(c, json_integer_value(json_object_get(o,
+		    "track")), 1);
+		s->account = str_or_null(json_object_get(o, "account"));
+		s->visit = str_or_null(json_object_get(o, "visit"));
+		s->first = json_number_value(json_object_get(o, "first"));
+		s->last = json_number_value(json_object_get(o, "last"));
+		s->seq = json_integer_value(json_object_get(o, "seq"));
+		l = json_object_get(o, "lines");
+		json_array_foreach(l, j, v) {
+			struct line *ln;
+			const char *id = json_string_value(json_object_get(v,
+			    "id"));
+			const char *sku = json_string_value(json_object_get(v,
+			    "sku"));
+			const char *pl = json_string_value(json_object_get(v,
+			    "plate"));
+
+			if (id == NULL || sku == NULL || pl == NULL)
+				badstate(path, "a cart line has no id, sku or "
+				    "plate");
+			if (s->nln == s->capln) {
+				s->capln = s->capln ? s->capln * 2 : 8;
+				s->ln = wo_realloc(s->ln,
+				    s->capln * sizeof(*s->ln));
+			}
+			ln = &s->ln[s->nln++];
+			ln->id = wo_strdup(id);
+			ln->sku = wo_strdup(sku);
+			ln->plate = wo_strdup(pl);
+			ln->qty = json_integer_value(json_object_get(v, "qty"));
+			ln->conf = json_number_value(json_object_get(v, "conf"));
+			ln->ts = json_number_value(json_object_get(v, "ts"));
+		}
+	}
+	json_object_foreach(json_object_get(root, "plates"), key, o) {
+		int p = wo_store_plate(c->st, key);
+
+		if (p < 0)
+			continue;
+		c->pl[p].stock = json_integer_value(json_object_get(o,
+		    "stock"));
+		c->pl[p].low = json_is_true(json_object_get(o, "low"));
+		json_object_foreach(json_object_get(o, "stray"), key, v)
+			stray_add(&c->pl[p], key, json_integer_value(v));
+	}
+	a = json_object_get(root, "entries");
+	c->ent = wo_calloc(json_array_size(a) + 1, sizeof(*c->ent));
+	json_array_foreach(a, i, o) {
+		const char *acct = json_string_value(json_object_get(o,
+		    "account"));
+
+		if (acct == NULL)
+			badstate(path, "an entry has no account");
+		c->ent[c->nent].account = wo_strdup(acct);
+		c->ent[c->nent++].ts = json_number_value(json_object_get(o,
+		    "ts"));
+	}
+	a = json_object_get(root, "done");
+	c->done = wo_calloc(json_array_size(a) + 1, sizeof(*c->done));
+	json_array_foreach(a, i, o)
+		if (json_is_string(o))
+			c->done[c->ndone++] = wo_strdup(json_string_value(o));
+	a = json_object_get(root, "applied");
+	c->applied = wo_calloc(json_array_size(a) + 1, sizeof(*c->applied));
+	json_array_foreach(a, i, o)
+		if (json_is_string(o))
+			c->applied[c->napplied++] =
+			    wo_strdup(json_string_value(o));
+	json_decref(root);
+}
