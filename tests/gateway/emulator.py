@@ -31,7 +31,8 @@ object, or --control FILE at start):
   {"delay_before": S, "delay_after": S}  every request waits S seconds
       before the endpoint runs / before the answer is sent.
   {"slow_s": S}
-GET /_ledger returns {"charges": [...], "refunds": [...], "requests": N}:
+GET /_ledger returns {"charges": [...], "refunds": [...], "requests": N,
+"executed": N} (requests to /v1/, and payment intent creations run):
 every PaymentIntent that moved money, once each; tests read it to check
 that every visit was charged exactly once.
 
@@ -59,6 +60,7 @@ STATE = {
     "charges": [],       # ledger of money moved, in order
     "refunds": [],
     "requests": 0,
+    "executed": 0,       # endpoint runs that made or declined a payment
 }
 ARGS = None
 
@@ -93,6 +95,8 @@ def error(status, etype, message, code=None, decline_code=None, param=None,
 
 
 def create_intent(params, key):
+    with LOCK:
+        STATE["executed"] += 1
     for p in ("amount", "currency", "customer", "payment_method"):
         if p not in params:
             return error(400, "invalid_request_error",
@@ -202,7 +206,10 @@ class Handler(BaseHTTPRequestHandler):
         if status == 429:
             self.send_header("Retry-After", "0")
         self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass    # the client gave up or was killed; a result stays stored
 
     def drop(self):
         self.close_connection = True
@@ -213,7 +220,8 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 self.send(200, {"charges": STATE["charges"],
                                 "refunds": STATE["refunds"],
-                                "requests": STATE["requests"]})
+                                "requests": STATE["requests"],
+                                "executed": STATE["executed"]})
             return
         if not self.authorized():
             return
@@ -288,10 +296,7 @@ class Handler(BaseHTTPRequestHandler):
             self.drop()
             return
         time.sleep(after + (slow if fault == "slow" else 0))
-        try:
-            self.send(status, body, replayed)
-        except OSError:
-            pass    # the client gave up; the result stays stored
+        self.send(status, body, replayed)
 
     def idempotent(self, endpoint, params, key):
         """Runs endpoint once per key; (None, ...) when answered already."""
