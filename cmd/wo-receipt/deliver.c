@@ -199,8 +199,12 @@ attempt(const struct smtp *s, const char *to,
 	if (rc == CURLE_OK) {
 		rval = DELIVERED;
 	} else {
-		snprintf(err, errlen, "%s", ebuf[0] != '\0' ? ebuf :
-		    curl_easy_strerror(rc));
+		/* Not the server's text: it may name the address. */
+		if (code >= 400)
+			snprintf(err, errlen, "SMTP server replied %ld", code);
+		else
+			snprintf(err, errlen, "%s", ebuf[0] != '\0' ? ebuf :
+			    curl_easy_strerror(rc));
 		/* 5xx is the server's final no; a bad URL never heals. */
 		rval = (code >= 500 && code < 600) ||
 		    rc == CURLE_URL_MALFORMAT ||
