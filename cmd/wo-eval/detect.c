@@ -198,7 +198,7 @@ detect_frame(struct detect *d, const struct wo_ev *ev)
 		return;
 	}
 	if ((why = bad_objects(objs, &at)) != NULL) {
-		wo_evbad(ev, "frame event: objects[%zu] %s", at, why);
+		wo_evbad(ev, "frame event: object %zu %s", at + 1, why);
 		return;
 	}
 	ms = frame_ms(ev);
