@@ -22,7 +22,7 @@ END
 diff want got || fail "receipt events differ"
 grep -q '@example.org' out && fail "an e-mail address entered the stream"
 $PY "$SMTPD/show.py" mail >got
-diff "$D/mail.ok" got || fail "messages differ"
+diff "$SMTPD/receipt-mail.ok" got || fail "messages differ"
 
 # Same input, same journal: answered, not sent.
 wo-receipt -s "$D/store.json" -a "$D/accounts.json" --smtp "$url" -j j \

@@ -2,7 +2,7 @@
 # (server.py on Debian's aiosmtpd), started and always stopped by the test.
 PY=/usr/bin/python3
 SMTPD=$ROOT/tests/smtp
-D=$ROOT/tests/cases/wo-receipt/data
+D=$TESTDATA/receipt
 $PY -c 'import aiosmtpd' 2>/dev/null || {
 	echo "python3-aiosmtpd is not installed"
 	exit 77
