@@ -174,7 +174,7 @@ port_alert(struct wo_src *s, struct feed *f, char *line)
 	json_object_set_new(ev, "port", json_string(f->name));
 	json_object_set_new(ev, "message", json_string(p));
 	wo_src_emit(s, ev);
-	wo_warn("%s: %s", kind, p);
+	wo_warn("%s: %s: %s", f->name, kind, p);
 }
 
 /*
@@ -203,6 +203,11 @@ reading(struct wo_src *s, char *line, size_t len, const char *file,
 	}
 	f->nread++;
 	ts = strtod(q, &e);
+	if (e != q && *e == '\0') {
+		f->ngarbled++;
+		wo_bad(file, lineno, "garbled reading: no plate");
+		return;
+	}
 	if (e == q || (*e != ' ' && *e != '\t') || !isfinite(ts)) {
 		f->ngarbled++;
 		wo_bad(file, lineno, "garbled reading: bad time");
@@ -256,7 +261,7 @@ feed_end(struct wo_src *s, void *arg)
 	struct feed *f = arg;
 
 	if (f->ngarbled > 0 || f->nspike > 0)
-		wo_warn("%s: %ld readings, %ld garbled, %ld spikes rejected",
+		wo_warn("%s: readings %ld, garbled %ld, spikes rejected %ld",
 		    f->name, f->nread, f->ngarbled, f->nspike);
 }
 

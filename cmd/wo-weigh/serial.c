@@ -182,7 +182,7 @@ port_read(struct port *p, char *buf, size_t len, char *err, size_t errlen)
 			return n;
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return 0;
-		snprintf(err, errlen, "%s", n == 0 ? "end of file" :
+		snprintf(err, errlen, "%s", n == 0 ? "hung up" :
 		    strerror(errno));
 		return -1;
 	}
@@ -201,7 +201,7 @@ port_main(void *arg)
 {
 	struct port *p = arg;
 	char buf[512], line[PORT_LINE + 1], out[PORT_LINE + 64];
-	char err[256], msg[PORT_LINE + 64];
+	char err[256];
 	double backoff = BACKOFF_MIN;
 	size_t ll = 0;
 	int i, n, m, up = 0, down = 0, over = 0;
@@ -210,9 +210,7 @@ port_main(void *arg)
 		if (!up) {
 			if (port_try(p, err, sizeof(err)) == -1) {
 				if (!down) {
-					snprintf(msg, sizeof(msg), "%s: %s",
-					    p->name, err);
-					say(p, "port-down", msg);
+					say(p, "port-down", err);
 					down = 1;
 				}
 				nap(backoff);
@@ -221,7 +219,7 @@ port_main(void *arg)
 				continue;
 			}
 			if (down)
-				say(p, "port-up", p->name);
+				say(p, "port-up", "reopened");
 			up = 1;
 			down = 0;
 			backoff = BACKOFF_MIN;
@@ -232,8 +230,7 @@ port_main(void *arg)
 		if (n == -1) {
 			port_shut(p);
 			up = 0;
-			snprintf(msg, sizeof(msg), "%s: %s", p->name, err);
-			say(p, "port-down", msg);
+			say(p, "port-down", err);
 			down = 1;
 			continue;
 		}

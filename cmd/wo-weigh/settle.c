@@ -23,9 +23,10 @@ settle_init(struct settle *s, const struct settle_cfg *cfg)
 }
 
 /*
- * The smallest change worth reporting: half an item, since less than that
- * cannot be an item taken or put back; a plate without a known item falls
- * back to min_g.  The scale's own noise raises it where it is worse.
+ * The smallest change taken for items of the plate's own: half an item.
+ * A plate without a known item falls back to min_g.  The scale's own noise
+ * raises it where it is worse.  Smaller changes of at least min_g are
+ * still reported once they have held (something foreign on the plate).
  */
 double
 settle_threshold(const struct settle *s)
@@ -123,7 +124,7 @@ whole_units(const struct settle *s, double delta)
 static int
 settled(struct settle *s, double ts, double tc, struct settle_ev *ev)
 {
-	double mean = s->wsum / s->wn, delta;
+	double mean = s->wsum / s->wn, delta, small;
 	int q;
 
 	if (!s->have) {
@@ -133,14 +134,23 @@ settled(struct settle *s, double ts, double tc, struct settle_ev *ev)
 		return 0;
 	}
 	delta = mean - s->level;
-	if (fabs(delta) < settle_threshold(s)) {
+	small = fmax(s->cfg.min_g, 8 * s->noise);
+	if (fabs(delta) < fmin(settle_threshold(s), small)) {
 		s->level = mean;
 		s->moving = 0;
 		return 0;
 	}
 	q = whole_units(s, delta);
-	if (q == 0 && s->cfg.unit_g > 0 && tc - s->wt < s->cfg.hold_s)
-		return 0;
+	if (q == 0 && s->cfg.unit_g > 0) {
+		if (tc - s->wt < s->cfg.hold_s)
+			return 0;
+		/* Not even min_g after all that time: the scale's own. */
+		if (fabs(delta) < small) {
+			s->level = mean;
+			s->moving = 0;
+			return 0;
+		}
+	}
 	ev->ts = ts;
 	ev->t0 = s->t0;
 	ev->t1 = s->wt;

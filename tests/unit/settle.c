@@ -1,0 +1,200 @@
+/* settle: wo-weigh's filter finds each true change once, and nothing else. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../../cmd/wo-weigh/settle.c"
+
+static int fails;
+
+#define CHECK(c, ...) do { if (!(c)) { fails++; \
+	fprintf(stderr, "%s:%d: ", __FILE__, __LINE__); \
+	fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } } while (0)
+
+/* A deterministic standard normal (Box-Muller on a fixed LCG). */
+static double
+gauss(void)
+{
+	static unsigned long s = 4242;
+	double u, v;
+
+	s = s * 6364136223846793005UL + 1442695040888963407UL;
+	u = ((s >> 11) + 0.5) / 9007199254740992.0;
+	s = s * 6364136223846793005UL + 1442695040888963407UL;
+	v = ((s >> 11) + 0.5) / 9007199254740992.0;
+	return sqrt(-2 * log(u)) * cos(2 * M_PI * v);
+}
+
+#define MAXEV	16
+#define RATE	20.0	/* readings a second */
+
+struct run {
+	struct settle_ev ev[MAXEV];
+	int n;
+};
+
+typedef double level_fn(double t);
+
+/* Feeds the plate seconds of readings of level(t) plus noise of sd. */
+static void
+feed(struct settle *s, struct run *r, level_fn *level, double secs,
+    double sd)
+{
+	struct settle_ev ev;
+	double t;
+	int i;
+
+	for (i = 0; i < secs * RATE; i++) {
+		t = i / RATE;
+		if (settle_feed(s, 1000 + t, level(t) + sd * gauss(), &ev) &&
+		    r->n < MAXEV)
+			r->ev[r->n++] = ev;
+	}
+}
+
+static struct settle_cfg cola = { 350, 3, 10, 1, 0.3, 2 };
+
+static double
+steps(double t)
+{
+	if (t < 5)
+		return 2100;
+	if (t < 10)
+		return 1750;		/* one taken */
+	if (t < 15)
+		return 1050;		/* two taken */
+	return 1400;			/* one put back */
+}
+
+static double
+drift(double t)
+{
+	return 2100 + 0.5 * t;		/* 30 g a minute, never a change */
+}
+
+static double
+spiky(double t)
+{
+	int i = (int)(t * RATE + 0.5);
+
+	if (i % 37 == 20)
+		return 2100 + 900;	/* a lone spike */
+	if (i % 101 == 50 || i % 101 == 51)
+		return 2100 - 700;	/* a pair of them */
+	return 2100;
+}
+
+/* A hand rests on the plate, still, then lifts an item off it. */
+static double
+hand(double t)
+{
+	if (t < 4)
+		return 2100;
+	if (t < 5.2)
+		return 2100 + 180;
+	if (t < 5.6)
+		return 2100 - 350 + 120;
+	return 1750;
+}
+
+/* Something that is no whole number of colas stays on the plate. */
+static double
+foreign(double t)
+{
+	return t < 4 ? 2100 : 2100 + 120;
+}
+
+/* A touch: the weight jumps and comes back before it settles. */
+static double
+touch(double t)
+{
+	return t >= 4 && t < 4.2 ? 2400 : 2100;
+}
+
+int
+main(void)
+{
+	struct settle s;
+	struct run r = { 0 };
+	struct settle_cfg cfg;
+
+	settle_init(&s, &cola);
+	feed(&s, &r, steps, 20, 1.0);
+	CHECK(r.n == 3, "steps: %d changes, want 3", r.n);
+	if (r.n == 3) {
+		CHECK(fabs(r.ev[0].delta_g + 350) < 3, "first %g", r.ev[0].delta_g);
+		CHECK(r.ev[0].units == -1, "first units %d", r.ev[0].units);
+		CHECK(fabs(r.ev[1].delta_g + 700) < 3, "second %g", r.ev[1].delta_g);
+		CHECK(r.ev[1].units == -2, "second units %d", r.ev[1].units);
+		CHECK(fabs(r.ev[2].delta_g - 350) < 3, "third %g", r.ev[2].delta_g);
+		CHECK(fabs(r.ev[0].t0 - 1005) < 0.06, "t0 %f", r.ev[0].t0);
+		CHECK(r.ev[0].ts > r.ev[0].t0 && r.ev[0].ts < 1006,
+		    "ts %f", r.ev[0].ts);
+		CHECK(fabs(r.ev[2].g - 1400) < 2, "g %f", r.ev[2].g);
+	}
+	CHECK(fabs(s.noise - 1.0) < 0.4, "noise estimate %g, want 1", s.noise);
+
+	r.n = 0;
+	settle_init(&s, &cola);
+	feed(&s, &r, drift, 60, 1.0);
+	CHECK(r.n == 0, "drift: %d changes", r.n);
+	CHECK(fabs(s.level - 2130) < 3, "drift: level %g, want 2130", s.level);
+
+	r.n = 0;
+	settle_init(&s, &cola);
+	feed(&s, &r, spiky, 30, 0.5);
+	CHECK(r.n == 0, "spikes: %d changes", r.n);
+	CHECK(s.nspike >= 16 + 10 && s.nspike <= 16 + 12,
+	    "spikes: counted %ld, want 27", s.nspike);
+
+	r.n = 0;
+	settle_init(&s, &cola);
+	feed(&s, &r, hand, 10, 1.0);
+	CHECK(r.n == 1, "hand: %d changes, want 1", r.n);
+	if (r.n >= 1) {
+		CHECK(fabs(r.ev[0].delta_g + 350) < 3, "hand: %g", r.ev[0].delta_g);
+		CHECK(fabs(r.ev[0].t0 - 1004) < 0.06, "hand: t0 %f", r.ev[0].t0);
+	}
+
+	r.n = 0;
+	settle_init(&s, &cola);
+	feed(&s, &r, foreign, 10, 1.0);
+	CHECK(r.n == 1, "foreign: %d changes, want 1", r.n);
+	if (r.n >= 1) {
+		CHECK(fabs(r.ev[0].delta_g - 120) < 3, "foreign %g",
+		    r.ev[0].delta_g);
+		CHECK(r.ev[0].units == 0, "foreign units %d", r.ev[0].units);
+		CHECK(r.ev[0].ts - r.ev[0].t1 >= 2, "foreign held %g s",
+		    r.ev[0].ts - r.ev[0].t1);
+	}
+
+	r.n = 0;
+	settle_init(&s, &cola);
+	feed(&s, &r, touch, 10, 1.0);
+	CHECK(r.n == 0, "touch: %d changes", r.n);
+
+	/* Without a unit weight, min_g decides and any level is reported. */
+	cfg = cola;
+	cfg.unit_g = 0;
+	cfg.min_g = 50;
+	r.n = 0;
+	settle_init(&s, &cfg);
+	feed(&s, &r, foreign, 10, 1.0);
+	CHECK(r.n == 1 && r.ev[0].ts - r.ev[0].t1 < 1,
+	    "no unit: %d changes", r.n);
+	r.n = 0;
+	settle_init(&s, &cfg);
+	feed(&s, &r, drift, 60, 1.0);
+	CHECK(r.n == 0, "no unit, drift: %d changes", r.n);
+
+	/* Noisier scales: the band widens with the learnt noise. */
+	r.n = 0;
+	settle_init(&s, &cola);
+	feed(&s, &r, steps, 20, 4.0);
+	CHECK(r.n == 3, "noisy steps: %d changes, want 3", r.n);
+	CHECK(fabs(s.noise - 4.0) < 1.2, "noise estimate %g, want 4", s.noise);
+
+	if (fails)
+		fprintf(stderr, "%d checks failed\n", fails);
+	return fails != 0;
+}
