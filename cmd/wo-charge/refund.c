@@ -45,12 +45,17 @@ send_refund(struct journal *j, const struct gw_opts *o, json_t *base,
 		json_object_set_new(ev, "error", json_string(err));
 		/* A refund that got no answer may have been made: it stays
 		 * open, to be asked again under the same key. */
-		if (r != GW_FAILED)
+		if (r == GW_FAILED)
+			wo_warn("visit %s: refund %s: %s; it stays open: ask "
+			    "again", visit, key, err);
+		else
 			rec = json_pack("{s:s,s:s,s:s,s:s}", "rec",
 			    "refund-failed", "visit", visit, "key", key,
 			    "error", err);
 	}
 	json_object_set_new(ev, "status", json_string(*status));
+	if (rec != NULL && r != GW_OK)
+		wo_warn("visit %s: refund %s: %s", visit, key, err);
 	if (rec != NULL)
 		journal_append(j, rec);
 	wo_write(ev);

@@ -24,8 +24,8 @@ pm_card_visa, pm_card_mastercard; any other pm_... succeeds as a visa 4242.
 Faults and delays come from the control endpoint (POST /_control with a JSON
 object, or --control FILE at start):
   {"faults": ["500", "429", "409", "drop", "drop_after", "slow"], ...}
-      one fault per request to /v1/, in order: an error status before the
-      endpoint runs; "drop" closes the connection without an answer before
+      one fault per request to /v1/, in order: a status (any number) as an
+      error before the endpoint runs; "drop" closes the connection without an answer before
       the endpoint runs, "drop_after" after it ran (the charge is made, the
       answer lost); "slow" waits "slow_s" seconds after the endpoint ran.
   {"delay_before": S, "delay_after": S}  every request waits S seconds
@@ -72,6 +72,18 @@ DECLINES = {
     "pm_card_chargeDeclined": ("generic_decline", "Your card was declined."),
     "pm_card_chargeDeclinedInsufficientFunds":
         ("insufficient_funds", "Your card has insufficient funds."),
+}
+
+
+FAULTS = {
+    "409": (409, {"error": {"type": "idempotency_error",
+                            "code": "idempotency_key_in_use",
+                            "message": "There is currently another "
+                            "in-progress request using this "
+                            "Stripe-Idempotency-Key."}}),
+    "429": (429, {"error": {"type": "rate_limit_error", "code": "rate_limit",
+                            "message": "Too many requests hit the API too "
+                            "quickly."}}),
 }
 
 
@@ -278,16 +290,9 @@ class Handler(BaseHTTPRequestHandler):
         if fault == "drop":
             self.drop()
             return
-        if fault in ("409", "429", "500"):
-            msgs = {"409": ("idempotency_error", "idempotency_key_in_use",
-                            "There is currently another in-progress request "
-                            "using this Stripe-Idempotency-Key."),
-                    "429": ("rate_limit_error", "rate_limit",
-                            "Too many requests hit the API too quickly."),
-                    "500": ("api_error", None,
-                            "An unknown error occurred.")}
-            t, c, m = msgs[fault]
-            self.send(*error(int(fault), t, m, code=c))
+        if fault is not None and fault.isdigit():
+            self.send(*FAULTS.get(fault, error(int(fault), "api_error",
+                                               "An unknown error occurred.")))
             return
         status, body, replayed = self.idempotent(endpoint, params, key)
         if status is None:
