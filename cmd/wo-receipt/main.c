@@ -198,6 +198,7 @@ alert(double ts, const struct receipt *r, const char *msg)
 	json_object_set_new(o, "visit", json_string(r->visit));
 	json_object_set_new(o, "account", json_string(r->account));
 	wo_write(o);
+	json_decref(o);
 	undelivered++;
 }
 
@@ -270,6 +271,7 @@ deliver(const struct wo_ev *ev, struct receipt *r)
 		if (state == J_SENT)
 			json_object_set_new(o, "again", json_true());
 		wo_write(o);
+		json_decref(o);
 	}
 	free(to);
 	free(msgid);
