@@ -61,8 +61,13 @@ load_accounts(const char *path)
 	json_error_t jerr;
 	json_t *root, *a;
 	const char *tok;
+	FILE *fp;
 
-	if ((root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
+	if ((fp = fopen(path, "r")) == NULL)
+		wo_die(1, "%s:", path);
+	root = json_loadf(fp, JSON_REJECT_DUPLICATES, &jerr);
+	fclose(fp);
+	if (root == NULL)
 		wo_die(1, "%s:%d: %s", path, jerr.line, jerr.text);
 	if (!json_is_object(root))
 		wo_die(1, "%s: not a JSON object of accounts", path);
