@@ -50,11 +50,12 @@ struct spool;
 struct spool *spool_open(const char *dir, long long max);
 /*
  * Stores a frame and fills path; drops the oldest frames to make room.
+ * *ms is moved past the camera's newest frame when it is not newer.
  * Returns 0, or -1 with errno when it could not be stored.  *alert is set
  * when drops should be told downstream (not more than once in a while),
  * with the number dropped so far in *dropped.
  */
-int	 spool_put(struct spool *sp, const char *cam, long long ms,
+int	 spool_put(struct spool *sp, const char *cam, long long *ms,
 	    const char *ext, const unsigned char *p, size_t n, char *path,
 	    size_t pathlen, int *alert, long long *dropped);
 long long spool_dropped(struct spool *sp);

@@ -32,7 +32,7 @@ struct cam {
 	char		 cerr[CURL_ERROR_SIZE];
 	unsigned char	*snap;		/* -s: the picture being fetched */
 	size_t		 snaplen, snapcap;
-	long long	 nframes, lastms;
+	long long	 nframes;
 	double		 lastkept, backoff, downsince, now;
 	int		 down, attempts, full, done;
 	int		 fifo, got;	/* -m: a FIFO; bytes came */
@@ -71,12 +71,9 @@ got_frame(struct cam *c, const unsigned char *p, size_t n, int w, int h,
 	if (opt->fps > 0 && c->nframes > 0 &&
 	    t0 - c->lastkept < 1 / opt->fps - 0.0005)
 		return;
-	/* Frame files are named by the millisecond; never reuse one. */
 	ms = (long long)floor(t0 * 1000);
-	if (ms <= c->lastms)
-		ms = c->lastms + 1;
 	ts = ms / 1000.0;
-	if (spool_put(spool, c->c->name, ms, ext, p, n, path, sizeof(path),
+	if (spool_put(spool, c->c->name, &ms, ext, p, n, path, sizeof(path),
 	    &alert, &dropped) == -1) {
 		if (!c->full) {
 			snprintf(msg, sizeof(msg), "camera %s: frame not "
@@ -87,7 +84,7 @@ got_frame(struct cam *c, const unsigned char *p, size_t n, int w, int h,
 		c->full = 1;
 	} else {
 		c->full = 0;
-		c->lastms = ms;
+		ts = ms / 1000.0;
 		c->lastkept = t0;
 		if (c->down) {
 			snprintf(msg, sizeof(msg), "camera %s is back after "
@@ -104,8 +101,8 @@ got_frame(struct cam *c, const unsigned char *p, size_t n, int w, int h,
 			c->done = 1;
 	}
 	if (alert) {
-		snprintf(msg, sizeof(msg), "spool full: %lld frames dropped, "
-		    "oldest first", dropped);
+		snprintf(msg, sizeof(msg), "spool full: oldest frames dropped, "
+		    "%lld so far", dropped);
 		feed_alert(c->fd, ts, "spool_full", c->c->name, msg,
 		    "dropped", json_integer(dropped), NULL);
 	}
@@ -327,7 +324,6 @@ cam_thread(void *arg)
 	struct cam *c = arg;
 
 	c->backoff = BACKOFF_MIN;
-	c->lastms = -1;
 	c->mj.frame = mj_frame;
 	c->mj.bad = mj_bad;
 	c->mj.arg = c;

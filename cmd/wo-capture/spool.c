@@ -21,8 +21,16 @@ struct sfile {
 	char		*path;
 };
 
+/* The newest frame of each camera, so that no name is ever used twice. */
+struct slast {
+	char		*cam;
+	long long	 ms;
+};
+
 struct spool {
 	char		*dir;
+	struct slast	*last;
+	size_t		 nlast;
 	long long	 max, used, dropped, told;
 	double		 lastalert;
 	struct sfile	*q;		/* oldest first: q[head..tail) */
@@ -49,6 +57,20 @@ push(struct spool *sp, long long ms, long long size, char *path)
 	sp->q[sp->tail].path = path;
 	sp->tail++;
 	sp->used += size;
+}
+
+static long long *
+last_ms(struct spool *sp, const char *cam)
+{
+	size_t i;
+
+	for (i = 0; i < sp->nlast; i++)
+		if (strcmp(sp->last[i].cam, cam) == 0)
+			return &sp->last[i].ms;
+	sp->last = wo_realloc(sp->last, (sp->nlast + 1) * sizeof(*sp->last));
+	sp->last[sp->nlast].cam = wo_strdup(cam);
+	sp->last[sp->nlast].ms = -1;
+	return &sp->last[sp->nlast++].ms;
 }
 
 static int
@@ -134,6 +156,8 @@ scan(struct spool *sp)
 			f[n].ms = ms;
 			f[n].size = st.st_size;
 			n++;
+			if (ms > *last_ms(sp, ce->d_name))
+				*last_ms(sp, ce->d_name) = ms;
 		}
 		closedir(fd);
 		free(path);
@@ -213,10 +237,11 @@ bad:
 }
 
 int
-spool_put(struct spool *sp, const char *cam, long long ms, const char *ext,
+spool_put(struct spool *sp, const char *cam, long long *ms, const char *ext,
     const unsigned char *p, size_t n, char *path, size_t pathlen,
     int *alert, long long *dropped)
 {
+	long long *last;
 	char tmp[4096];
 	double now;
 	int r, e = 0;
@@ -237,9 +262,12 @@ spool_put(struct spool *sp, const char *cam, long long ms, const char *ext,
 	}
 	while (sp->used + (long long)n > sp->max && drop_oldest(sp))
 		;
-	snprintf(path, pathlen, "%s/cams/%s/%lld.%s", sp->dir, cam, ms, ext);
+	last = last_ms(sp, cam);
+	if (*ms <= *last)
+		*ms = *last + 1;
+	snprintf(path, pathlen, "%s/cams/%s/%lld.%s", sp->dir, cam, *ms, ext);
 	snprintf(tmp, sizeof(tmp), "%s/cams/%s/.%lld.%s.tmp", sp->dir, cam,
-	    ms, ext);
+	    *ms, ext);
 	/* A full disk costs the oldest frames, not the newest. */
 	while ((r = write_file(tmp, path, p, n)) == -1 &&
 	    (errno == ENOSPC || errno == EDQUOT) && drop_oldest(sp))
@@ -249,7 +277,8 @@ spool_put(struct spool *sp, const char *cam, long long ms, const char *ext,
 		sp->dropped++;
 		goto out;
 	}
-	push(sp, ms, n, wo_strdup(path));
+	*last = *ms;
+	push(sp, *ms, n, wo_strdup(path));
 out:
 	now = wo_now();
 	if (sp->dropped > sp->told && now - sp->lastalert >= ALERT_EVERY) {
@@ -281,6 +310,9 @@ spool_close(struct spool *sp)
 
 	for (i = sp->head; i < sp->tail; i++)
 		free(sp->q[i].path);
+	for (i = 0; i < sp->nlast; i++)
+		free(sp->last[i].cam);
+	free(sp->last);
 	free(sp->q);
 	free(sp->dir);
 	pthread_mutex_destroy(&sp->mu);
