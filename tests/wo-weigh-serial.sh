@@ -1,0 +1,110 @@
+#!/bin/sh
+# wo-weigh-serial: live readings through a socat pseudo-terminal pair give the replay's changes; a port that vanishes is announced, reopened, and nothing read before it is lost
+command -v socat >/dev/null 2>&1 || exit 77
+command -v python3 >/dev/null 2>&1 || exit 77
+d=$(pwd)
+shelf=$ROOT/tests/cases/wo-weigh/shelf
+S= W=
+cleanup() {
+	[ -n "$S" ] && kill "$S" 2>/dev/null
+	[ -n "$W" ] && kill "$W" 2>/dev/null
+	wait
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+fail() {
+	echo "FAIL: $*"
+	echo "--- out"; cat out; echo "--- err"; cat err
+	exit 1
+}
+
+# The pair: wo-weigh reads a, the controller (the feeder) writes b.
+pair() {
+	rm -f a b
+	socat -d -d pty,raw,echo=0,link="$d/a" pty,raw,echo=0,link="$d/b" \
+	    2>>socat.log &
+	S=$!
+	i=0
+	until [ -e a ] && [ -e b ]; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && fail "socat made no pseudo-terminals"
+		sleep 0.1
+	done
+}
+
+# Sends the fixture's readings from data time $1 up to $2 as a controller
+# does, "<plate> <grams>", at twice their recorded pace.
+feed() {
+	python3 - "$shelf/scales.log" "$d/b" "$1" "$2" <<'PY'
+import sys, time
+log, tty, t0, t1 = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
+rows = [l.split() for l in open(log)]
+base = float(rows[0][0])
+start = time.monotonic()
+with open(tty, "w") as out:
+    for ts, plate, g in rows:
+        t = float(ts) - base
+        if t < t0 or t >= t1:
+            continue
+        wait = (t - t0) / 2 - (time.monotonic() - start)
+        if wait > 0:
+            time.sleep(wait)
+        out.write("%s %s\n" % (plate, g))
+        out.flush()
+PY
+}
+
+# Waits up to 20 s for at least $2 lines of out matching $1.
+await() {
+	i=0
+	while [ "$(grep -c "$1" out)" -lt "$2" ]; do
+		i=$((i + 1))
+		[ $i -gt 200 ] && fail "waited for $2 of $1"
+		sleep 0.1
+	done
+}
+
+pair
+wo-weigh -s "$shelf/store.json" -p "$d/a" </dev/null >out 2>err &
+W=$!
+feed 0 8.6 || fail "feeder"
+await '"weight"' 3
+
+# The cable is pulled, and plugged in again a moment later.
+kill "$S"
+wait "$S"
+S=
+await '"port-down"' 1
+sleep 0.5
+pair
+await '"port-up"' 1
+feed 8.6 14 || fail "feeder"
+await '"weight"' 4
+
+kill -TERM "$W"
+wait "$W" || fail "wo-weigh exit status $?"
+W=
+
+python3 - <<'PY' || fail "events"
+import json, sys
+evs = [json.loads(l) for l in open("out")]
+got = [(e["type"], e.get("plate") or e.get("kind"),
+        round(e["delta_g"] / 10) * 10 if "delta_g" in e else None,
+        e.get("units")) for e in evs]
+want = [("weight", "A1", -350, -1), ("weight", "B1", -120, -2),
+        ("weight", "A1", -350, -1),
+        ("alert", "port-down", None, None), ("alert", "port-up", None, None),
+        ("weight", "B1", 60, 1)]
+if got != want:
+    print("got ", got); print("want", want); sys.exit(1)
+ts = [e["ts"] for e in evs]
+if ts != sorted(ts):
+    print("not in ts order", ts); sys.exit(1)
+for e in evs:
+    if e["type"] == "weight" and not e["t0"] <= e["t1"] <= e["ts"]:
+        print("times out of order", e); sys.exit(1)
+PY
+grep -q "^wo-weigh: $d/a: port-down: " err || fail "no port-down on stderr"
+grep -q "^wo-weigh: $d/a: port-up: reopened$" err || fail "no port-up on stderr"
+exit 0
