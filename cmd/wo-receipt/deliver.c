@@ -40,17 +40,29 @@ write_file(const char *path, const char *s, size_t n)
 		wo_die(1, "%s:", path);
 }
 
+char *
+receipt_path(const char *dir, const char *visit, const char *ext)
+{
+	char *base = safe_name(visit), *p;
+	size_t n = strlen(dir) + strlen(base) + strlen(ext) + 4;
+
+	p = wo_malloc(n);
+	snprintf(p, n, "%s/%s.%s", dir, base, ext);
+	free(base);
+	return p;
+}
+
 /*
  * Each form is written to a temporary name and renamed into place, so a
  * reader of DIR never sees half a receipt; the JSON goes last, so its
  * presence means the other two are there.
  */
-char *
+void
 deliver_dir(const char *dir, const struct receipt *r)
 {
 	static const char *ext[] = { "txt", "html", "json" };
 	struct buf b[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
-	char *base, *json, tmp[4096], dst[4096];
+	char *json, *tmp, *dst, *dot;
 	const char *data[3];
 	size_t i;
 	int dfd;
@@ -61,27 +73,25 @@ deliver_dir(const char *dir, const struct receipt *r)
 	data[0] = b[0].s;
 	data[1] = b[1].s;
 	data[2] = json;
-	base = safe_name(r->visit);
 	for (i = 0; i < 3; i++) {
-		if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.%s.tmp", dir,
-		    base, ext[i]) >= sizeof(tmp) ||
-		    (size_t)snprintf(dst, sizeof(dst), "%s/%s.%s", dir, base,
-		    ext[i]) >= sizeof(dst))
-			wo_die(1, "%s: receipt path too long", dir);
+		dst = receipt_path(dir, r->visit, ext[i]);
+		/* The temporary name is hidden: ".NAME.EXT.tmp". */
+		tmp = wo_malloc(strlen(dst) + 6);
+		dot = strrchr(dst, '/') + 1;
+		sprintf(tmp, "%.*s.%s.tmp", (int)(dot - dst), dst, dot);
 		write_file(tmp, data[i], strlen(data[i]));
 		if (rename(tmp, dst) == -1)
 			wo_die(1, "%s:", dst);
+		free(tmp);
+		free(dst);
 	}
 	/* The renames are durable only once the directory is synced. */
 	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
 	    fsync(dfd) == -1 || close(dfd) == -1)
 		wo_die(1, "%s:", dir);
-	snprintf(dst, sizeof(dst), "%s/%s.txt", dir, base);
-	free(base);
 	free(json);
 	buf_free(&b[0]);
 	buf_free(&b[1]);
-	return wo_strdup(dst);
 }
 
 char *
@@ -132,6 +142,15 @@ header(struct curl_slist *l, const char *name, const char *value)
 
 static CURL *h;
 
+static int
+printable(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s < ' ' || *s > '~')
+			return 0;
+	return 1;
+}
+
 /* One try: DELIVERED, or TRANSIENT or PERMANENT with the reason in err. */
 static int
 attempt(const struct smtp *s, const char *to,
@@ -165,7 +184,11 @@ attempt(const struct smtp *s, const char *to,
 	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
 
 	rfc5322_date(date, sizeof(date), r->ts);
-	snprintf(subj, sizeof(subj), "Your receipt from %s", r->store);
+	/* A header takes printable ASCII only; anything else is encoded. */
+	v = safe_name(r->store);
+	snprintf(subj, sizeof(subj), "Your receipt from %s",
+	    printable(r->store) ? r->store : v);
+	free(v);
 	hdr = header(hdr, "Date", date);
 	hdr = header(hdr, "From", s->from);
 	hdr = header(hdr, "To", to);

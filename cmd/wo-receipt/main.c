@@ -202,21 +202,28 @@ alert(double ts, const struct receipt *r, const char *msg)
 	undelivered++;
 }
 
-/* An address curl can put between <> and in To: without harm. */
+/* An address curl can put between <> and in a header without harm. */
+static int
+plain_address(const char *e)
+{
+	const char *p;
+
+	if (strchr(e, '@') == NULL)
+		return 0;
+	for (p = e; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' ||
+		    *p == 0x7f)
+			return 0;
+	return 1;
+}
+
 static const char *
 email_of(const char *account)
 {
 	const char *e = json_string_value(json_object_get(json_object_get(
 	    accounts, account), "email"));
-	const char *p;
 
-	if (e == NULL || strchr(e, '@') == NULL)
-		return NULL;
-	for (p = e; *p != '\0'; p++)
-		if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' ||
-		    *p == 0x7f)
-			return NULL;
-	return e;
+	return e != NULL && plain_address(e) ? e : NULL;
 }
 
 static void
@@ -231,7 +238,10 @@ deliver(const struct wo_ev *ev, struct receipt *r)
 		alert(ev->ts, r, "no usable e-mail address for the account");
 		return;
 	}
-	if (outdir == NULL) {
+	/* Where it goes is known before delivery: a replay names it too. */
+	if (outdir != NULL) {
+		to = receipt_path(outdir, r->visit, "txt");
+	} else {
 		msgid = message_id(r);
 		to = wo_malloc(strlen(r->account) + 6);
 		sprintf(to, "smtp:%s", r->account);
@@ -244,16 +254,10 @@ deliver(const struct wo_ev *ev, struct receipt *r)
 	if (state != J_SENT) {
 		journal_mark(r->visit, J_SENDING);
 		if (outdir != NULL)
-			to = deliver_dir(outdir, r);
+			deliver_dir(outdir, r);
 		else
 			rc = deliver_smtp(&smtp, email, r, msgid, err,
 			    sizeof(err));
-	} else if (outdir != NULL) {
-		to = wo_malloc(strlen(outdir) + strlen(r->visit) * 3 + 8);
-		msgid = safe_name(r->visit);
-		sprintf(to, "%s/%s.txt", outdir, msgid);
-		free(msgid);
-		msgid = NULL;
 	}
 	if (rc != DELIVERED) {
 		alert(ev->ts, r, err);
@@ -400,6 +404,8 @@ main(int argc, char *argv[])
 		}
 	} else if (journal == NULL)
 		journal = "wo-receipt.journal";
+	if (smtp.from != NULL && !plain_address(smtp.from))
+		wo_die(2, "%s: not a plain e-mail address", smtp.from);
 	if (smtp.from == NULL) {
 		s = safe_name(store->name);
 		deffrom = wo_malloc(strlen(s) + 20);

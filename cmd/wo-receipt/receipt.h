@@ -45,7 +45,8 @@ struct smtp {
 	double		 wait;		/* first backoff, seconds */
 };
 
-char	*deliver_dir(const char *dir, const struct receipt *r);
+char	*receipt_path(const char *dir, const char *visit, const char *ext);
+void	 deliver_dir(const char *dir, const struct receipt *r);
 int	 deliver_smtp(const struct smtp *s, const char *to,
 	    const struct receipt *r, const char *msgid, char *err,
 	    size_t errlen);
