@@ -12,8 +12,8 @@ sh ex1.sh >got || fail "example 1: status $?"
 cat >want <<'END'
       1 {"type":"exit","track":1,"account":"acct-0000000a"
       1 {"type":"exit","track":2,"account":"acct-0000000b"
-     93 {"type":"track","track":1,"account":"acct-0000000a"
-     93 {"type":"track","track":2,"account":"acct-0000000b"
+     91 {"type":"track","track":1,"account":"acct-0000000a"
+     91 {"type":"track","track":2,"account":"acct-0000000b"
 END
 diff want got || fail "example 1: output differs"
 mandoc -Tlint -W warning "$ROOT/man/wo-track.1" || fail "mandoc lint"

@@ -54,6 +54,65 @@ held(const struct moment *m, const struct box *h)
 }
 
 /*
+ * Where a person stands, from their box.  The box holds the arms, hands and
+ * items too, so a shopper reaching for a shelf has a box twice their size
+ * with its centre over the shelf.  On each floor axis along which the
+ * person's hands (hand boxes inside the person box, same view) all lie to
+ * one side, the body is at the other end of the box, BODY_R in from it;
+ * otherwise it is in the middle.
+ */
+#define BODY_R	0.18	/* m, half a body along the arm, shoulder to back */
+
+static int
+body(const struct moment *m, const struct wo_store *st, const struct box *b,
+    double *x, double *y)
+{
+	const double *H = st->cams[b->cam].H;
+	double lo[2] = { INFINITY, INFINITY }, hi[2] = { -INFINITY, -INFINITY };
+	double c[2], p[2];
+	int side[2] = { 0, 0 }, i, k, n = 0;
+
+	for (k = 0; k < 4; k++) {
+		if (!wo_homog(H, b->x + (k & 1) * b->w, b->y + (k >> 1) * b->h,
+		    &p[0], &p[1]))
+			return 0;
+		for (i = 0; i < 2; i++) {
+			if (p[i] < lo[i])
+				lo[i] = p[i];
+			if (p[i] > hi[i])
+				hi[i] = p[i];
+		}
+	}
+	if (!wo_homog(H, b->x + b->w / 2, b->y + b->h / 2, &c[0], &c[1]))
+		return 0;
+	for (k = 0; k < m->nbox; k++) {
+		const struct box *h = &m->box[k];
+		double u = h->x + h->w / 2, v = h->y + h->h / 2;
+
+		if (h->cls != CLS_HAND || h->cam != b->cam || u < b->x ||
+		    u > b->x + b->w || v < b->y || v > b->y + b->h ||
+		    !wo_homog(H, u, v, &p[0], &p[1]))
+			continue;
+		n++;
+		for (i = 0; i < 2; i++) {
+			int s = p[i] > c[i] + BODY_R / 2 ? 1 :
+			    p[i] < c[i] - BODY_R / 2 ? -1 : 0;
+
+			if (n == 1)
+				side[i] = s;
+			else if (side[i] != s)
+				side[i] = 0;
+		}
+	}
+	for (i = 0; i < 2; i++)
+		if (n > 0 && side[i] != 0 && hi[i] - lo[i] > 2 * BODY_R)
+			c[i] = side[i] > 0 ? lo[i] + BODY_R : hi[i] - BODY_R;
+	*x = c[0];
+	*y = c[1];
+	return 1;
+}
+
+/*
  * Merges the boxes of class cls into observations: overhead cameras see a
  * person's centre straight down, so the box centre through the camera's
  * homography is where the person stands.  Views from different cameras
@@ -79,8 +138,9 @@ fuse(struct moment *m, const struct wo_store *st, int cls, double r,
 		double x, y, bd = r;
 		int best = -1;
 
-		if (!wo_homog(st->cams[b->cam].H, b->x + b->w / 2,
-		    b->y + b->h / 2, &x, &y))
+		if (!(cls == CLS_PERSON ? body(m, st, b, &x, &y) :
+		    wo_homog(st->cams[b->cam].H, b->x + b->w / 2,
+		    b->y + b->h / 2, &x, &y)))
 			continue;
 		for (j = 0; j < n; j++) {
 			double d = hypot(out[j].x - x, out[j].y - y);

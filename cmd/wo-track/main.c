@@ -24,7 +24,7 @@ static const char usage[] =
 #define EXIT_AFTER	0.3	/* s unseen in an exit gate before exit */
 #define DROP_AFTER	600	/* s unseen anywhere before a track is dropped */
 #define STRAY_HITS	10	/* views to confirm a track born off the gate */
-#define GATE_HITS	2	/* views to confirm a track born in the gate */
+#define GATE_HITS	2	/* views to confirm one born in the gate, unbound */
 #define GATE_MARGIN	0.5	/* m around a gate that still counts */
 #define REACH		1.0	/* m from a person's centre to their hand */
 #define PERSON_FUSE	0.6	/* m, views closer than this are one person */
@@ -58,7 +58,7 @@ static struct entry *ent;
 static int nent, capent;
 static struct moment mo;
 static int open_moment;		/* frames are waiting in mo */
-static double t0, tlast;	/* the moment's first frame, latest event */
+static double t0, tlast;	/* the moment's first and latest frame */
 
 static int
 in_gate(double x, double y, int entry, double margin)
@@ -361,8 +361,8 @@ step(void)
 	for (i = 0; i < ntrk; i++) {
 		struct trk *k = &trk[i];
 
-		if (!k->confirmed && k->hits >= (k->ingate || k->account ?
-		    GATE_HITS : STRAY_HITS)) {
+		if (!k->confirmed && (k->account || k->hits >= (k->ingate ?
+		    GATE_HITS : STRAY_HITS))) {
 			k->confirmed = 1;
 			k->id = nextid++;
 		}
@@ -392,7 +392,9 @@ step(void)
 		json_t *x;
 		double cf = k->conf;
 
-		if (!k->confirmed)
+		/* One unseen in an exit gate is most likely gone already. */
+		if (!k->confirmed || (k->seen < t &&
+		    in_gate(k->lx, k->ly, 0, GATE_MARGIN) >= 0))
 			continue;
 		/* Confidence fades while a track runs on prediction alone. */
 		if (t > k->seen)
@@ -527,16 +529,24 @@ main(int argc, char *argv[])
 		    8 * sizeof(long));
 	in = wo_in_open("-");
 	while (wo_read(in, &ev)) {
-		if (open_moment && ev.ts > t0 + window)
+		int frame = strcmp(ev.type, "frame") == 0;
+
+		/*
+		 * A moment ends with the window, or at any other event later
+		 * than its frames, so that its track events, stamped with
+		 * its latest frame's time, are not written after that event.
+		 */
+		if (open_moment && (ev.ts > t0 + window ||
+		    (!frame && ev.ts > tlast)))
 			step();
-		if (ev.ts > tlast || (!open_moment && ntrk == 0))
-			tlast = ev.ts;
 		wo_pass(&ev);
-		if (strcmp(ev.type, "frame") == 0) {
+		if (frame) {
 			if (!open_moment) {
 				open_moment = 1;
-				t0 = ev.ts;
+				t0 = tlast = ev.ts;
 			}
+			if (ev.ts > tlast)
+				tlast = ev.ts;
 			on_frame(&ev);
 		} else if (strcmp(ev.type, "entry") == 0)
 			on_entry(&ev);
