@@ -1,0 +1,691 @@
+/* shopper.c: what each shopper does, when, and which units end up where. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+
+const char *hc_names[HC_N] = {
+	"crossing-arms", "same-plate", "multi-pick", "long-hold", "misplaced",
+	"same-weight", "floor", "put-back",
+};
+
+static struct rng R;
+
+static void
+addkey(struct shopper *p, double t, double x, double y, double face)
+{
+	if (p->nkeys == p->capkeys) {
+		p->capkeys = p->capkeys ? 2 * p->capkeys : 32;
+		p->keys = wo_realloc(p->keys, p->capkeys * sizeof(*p->keys));
+	}
+	p->keys[p->nkeys].t = t;
+	p->keys[p->nkeys].x = x;
+	p->keys[p->nkeys].y = y;
+	p->keys[p->nkeys].face = face;
+	p->nkeys++;
+}
+
+static struct key *
+last(struct shopper *p)
+{
+	return &p->keys[p->nkeys - 1];
+}
+
+/* Walks the route to (x,y) at v metres a second; returns the arrival. */
+static double
+walk(struct sim *s, struct shopper *p, double x, double y, double v)
+{
+	struct key k = *last(p);
+	double *pts, t = k.t, d, f = k.face;
+	size_t n, i;
+
+	route(s, k.x, k.y, x, y, &pts, &n);
+	for (i = 1; i < n; i++) {
+		d = hypot(pts[2 * i] - pts[2 * i - 2],
+		    pts[2 * i + 1] - pts[2 * i - 1]);
+		if (d < 1e-6)
+			continue;
+		f = atan2(pts[2 * i + 1] - pts[2 * i - 1],
+		    pts[2 * i] - pts[2 * i - 2]);
+		t += d / v;
+		addkey(p, t, pts[2 * i], pts[2 * i + 1], f);
+	}
+	free(pts);
+	return t;
+}
+
+/* Stands still, facing face, until t. */
+static void
+stand(struct shopper *p, double t, double face)
+{
+	struct key k = *last(p);
+
+	addkey(p, k.t + 0.001, k.x, k.y, face);
+	if (t > k.t + 0.001)
+		addkey(p, t, k.x, k.y, face);
+}
+
+static struct reach *
+reach(struct shopper *p, int kind, double t0, double hold, double tx,
+    double ty, int hand, int plate)
+{
+	struct reach *r;
+
+	if (p->nr == p->capr) {
+		p->capr = p->capr ? 2 * p->capr : 8;
+		p->r = wo_realloc(p->r, p->capr * sizeof(*p->r));
+	}
+	r = &p->r[p->nr++];
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	r->t0 = t0;
+	r->t1 = t0 + rng_range(&R, 0.4, 0.6);
+	r->t2 = r->t1 + hold;
+	r->t3 = r->t2 + rng_range(&R, 0.4, 0.6);
+	r->tx = tx;
+	r->ty = ty;
+	r->hand = hand;
+	r->plate = plate;
+	r->qty = 1;
+	r->from = -1;
+	r->hc = -1;
+	r->press = rng_range(&R, 15, 120);
+	return r;
+}
+
+/* A point on the plate where a hand lands. */
+static void
+on_plate(const struct sim *s, int pl, double *x, double *y)
+{
+	const struct wo_plate *p = &s->st->plates[pl];
+
+	*x = p->x + p->w * rng_range(&R, 0.3, 0.7);
+	*y = p->y + p->h * rng_range(&R, 0.3, 0.7);
+}
+
+static double
+face_to(const struct shopper *p, int pl, const struct sim *s)
+{
+	const struct wo_plate *q = &s->st->plates[pl];
+	const struct key *k = &p->keys[p->nkeys - 1];
+
+	return atan2(q->y + q->h / 2 - k->y, q->x + q->w / 2 - k->x);
+}
+
+/* The hand on the side of (x,y) as seen facing face from the last key. */
+static int
+side(const struct shopper *p, double face, double x, double y)
+{
+	const struct key *k = &p->keys[p->nkeys - 1];
+
+	return (-sin(face) * (x - k->x) + cos(face) * (y - k->y)) >= 0;
+}
+
+static double
+speed(void)
+{
+	return rng_range(&R, 0.8, 1.4);
+}
+
+/* Walks to plate pl's spot, shifted along the shelf; returns the arrival. */
+static double
+go_plate(struct sim *s, struct shopper *p, int pl, double shift)
+{
+	const struct spot *sp = &s->spots[pl];
+
+	return walk(s, p, sp->x + shift * sp->ax, sp->y + shift * sp->ay,
+	    speed());
+}
+
+/* Takes qty from plate pl at t0; returns the index of the reach. */
+static int
+take(struct sim *s, struct shopper *p, int pl, double t0, double hold,
+    int qty, int hc)
+{
+	double x, y, f = face_to(p, pl, s);
+	struct reach *r;
+
+	on_plate(s, pl, &x, &y);
+	stand(p, t0, f);
+	r = reach(p, R_TAKE, t0, hold, x, y, side(p, f, x, y), pl);
+	r->qty = qty;
+	r->hc = hc;
+	if (hc == HC_LONGHOLD)
+		r->longhold = 1;
+	if (hc >= 0)
+		s->ncases[hc]++;
+	return (int)(p->nr - 1);
+}
+
+static int
+put(struct sim *s, struct shopper *p, int pl, double t0, int from, int hc)
+{
+	double x, y, f = face_to(p, pl, s);
+	struct reach *r;
+
+	on_plate(s, pl, &x, &y);
+	stand(p, t0, f);
+	r = reach(p, R_PUT, t0, rng_range(&R, 0.2, 0.5), x, y,
+	    side(p, f, x, y), pl);
+	r->from = from;
+	r->hc = hc;
+	if (hc >= 0)
+		s->ncases[hc]++;
+	return (int)(p->nr - 1);
+}
+
+static double
+done(const struct shopper *p)
+{
+	return p->nr > 0 ? fmax(p->r[p->nr - 1].t3, p->keys[p->nkeys - 1].t) :
+	    p->keys[p->nkeys - 1].t;
+}
+
+/* Plates next to each other along one shelf front. */
+static int
+neighbour(const struct sim *s, int pl, int *out)
+{
+	const struct spot *a = &s->spots[pl];
+	double best = 1.3, d;
+	size_t i;
+
+	*out = -1;
+	for (i = 0; i < s->st->nplates; i++) {
+		const struct spot *b = &s->spots[i];
+
+		if ((int)i == pl || !b->ok || a->ax != b->ax ||
+		    fabs((b->x - a->x) * a->ay + (b->y - a->y) * a->ax) > 0.05)
+			continue;
+		d = hypot(b->x - a->x, b->y - a->y);
+		if (d < best) {
+			best = d;
+			*out = (int)i;
+		}
+	}
+	return *out >= 0;
+}
+
+static int
+any_plate(const struct sim *s)
+{
+	int i, n = (int)s->st->nplates;
+
+	for (i = 0; i < 100; i++) {
+		int pl = rng_int(&R, n);
+
+		if (s->spots[pl].ok)
+			return pl;
+	}
+	return -1;
+}
+
+/* Time a stop at plate pl and the way out would take from the last key. */
+static int
+fits(const struct sim *s, const struct shopper *p, int pl, double extra)
+{
+	const struct key *k = &p->keys[p->nkeys - 1];
+	const struct spot *sp = &s->spots[pl];
+	const struct wo_gate *g = NULL;
+	size_t i;
+
+	for (i = 0; i < s->st->ngates; i++)
+		if (!s->st->gates[i].entry)
+			g = &s->st->gates[i];
+	if (g == NULL)
+		return 0;
+	return done(p) + (hypot(sp->x - k->x, sp->y - k->y) +
+	    hypot(g->x + g->w / 2 - sp->x, g->y + g->h / 2 - sp->y)) * 1.25 +
+	    3.0 + extra < s->dur - 0.5;
+}
+
+/* An ordinary stop: look, take one or two, sometimes put one back. */
+static void
+stop(struct sim *s, struct shopper *p, int pl, int hc)
+{
+	double t = go_plate(s, p, pl, rng_range(&R, -0.12, 0.12));
+	int qty = 1, k;
+
+	if (hc == HC_MULTI)
+		qty = 2 + rng_int(&R, 2);
+	t += rng_range(&R, 0.3, 1.0);
+	k = take(s, p, pl, t, hc == HC_LONGHOLD ? rng_range(&R, 4.0, 6.5) :
+	    rng_range(&R, 0.3, 0.9), qty, hc);
+	if (hc == HC_PUTBACK)
+		put(s, p, pl, p->r[k].t3 + rng_range(&R, 0.8, 2.0), k, hc);
+	stand(p, done(p) + rng_range(&R, 0.2, 0.8), last(p)->face);
+}
+
+/* Takes one, walks into the aisle and leaves it on the floor. */
+static void
+drop(struct sim *s, struct shopper *p, int pl)
+{
+	const struct spot *sp = &s->spots[pl];
+	double f, x, y, t;
+	int k;
+	struct reach *r;
+
+	stop(s, p, pl, -1);
+	k = (int)p->nr - 1;
+	p->r[k].hc = HC_FLOOR;
+	f = last(p)->face;
+	/* One step back from the shelf, then the hand goes down beside. */
+	t = walk(s, p, sp->x - cos(f) * 0.5, sp->y - sin(f) * 0.5, 0.8);
+	x = last(p)->x - sin(f) * 0.45;
+	y = last(p)->y + cos(f) * 0.45;
+	stand(p, t + 0.4, f);
+	r = reach(p, R_DROP, t + 0.4, 0.2, x, y, 1, -1);
+	r->from = k;
+	r->hc = HC_FLOOR;
+	s->ncases[HC_FLOOR]++;
+	stand(p, r->t3 + 0.3, f);
+}
+
+static int
+same_weight_plate(const struct sim *s)
+{
+	size_t i;
+	int n, off = rng_int(&R, (int)s->st->nplates);
+
+	for (i = 0; i < s->st->nplates; i++) {
+		int pl = (int)((i + off) % s->st->nplates);
+		const struct wo_plate *a = &s->st->plates[pl];
+
+		if (!s->spots[pl].ok || !neighbour(s, pl, &n))
+			continue;
+		if (strcmp(a->sku, s->st->plates[n].sku) != 0 &&
+		    fabs(s->st->items[a->item].unit_g -
+		    s->st->items[s->st->plates[n].item].unit_g) <= 5.0)
+			return pl;
+	}
+	return -1;
+}
+
+static void
+enter(struct sim *s, struct shopper *p, double tin)
+{
+	const struct wo_gate *g = NULL;
+	size_t i;
+
+	for (i = 0; i < s->st->ngates && g == NULL; i++)
+		if (s->st->gates[i].entry)
+			g = &s->st->gates[i];
+	p->tin = ms(tin);
+	addkey(p, p->tin, g->x + g->w / 2, g->y + g->h / 2, -M_PI / 2);
+}
+
+static void
+leave(struct sim *s, struct shopper *p)
+{
+	const struct wo_gate *g = NULL;
+	size_t i;
+	int pl;
+
+	for (i = 0; i < 6; i++) {
+		pl = any_plate(s);
+		if (pl < 0 || !fits(s, p, pl, 0) || (i > 0 &&
+		    rng_unif(&R) < 0.35))
+			break;
+		stop(s, p, pl, -1);
+	}
+	for (i = 0; i < s->st->ngates; i++)
+		if (!s->st->gates[i].entry)
+			g = &s->st->gates[i];
+	stand(p, done(p), last(p)->face);
+	p->tout = ms(walk(s, p, g->x + g->w / 2, g->y + g->h / 2, speed()));
+}
+
+/* Two shoppers at neighbouring plates, each reaching across the other. */
+static int
+cross(struct sim *s, struct shopper *a, struct shopper *b)
+{
+	int i, j = -1, n;
+	double t;
+
+	for (n = 0; n < 50; n++) {
+		i = any_plate(s);
+		if (i >= 0 && neighbour(s, i, &j))
+			break;
+	}
+	if (j < 0 || !fits(s, a, i, 4) || !fits(s, b, j, 4))
+		return 0;
+	t = fmax(go_plate(s, a, i, 0), go_plate(s, b, j, 0)) + 0.3;
+	take(s, a, j, t, rng_range(&R, 0.5, 0.9), 1, HC_CROSS);
+	take(s, b, i, t + rng_range(&R, 0, 0.3), rng_range(&R, 0.5, 0.9), 1,
+	    HC_CROSS);
+	stand(a, done(a) + 0.3, last(a)->face);
+	stand(b, done(b) + 0.3, last(b)->face);
+	return 1;
+}
+
+/* Two shoppers side by side taking from one plate at nearly one time. */
+static int
+same_plate(struct sim *s, struct shopper *a, struct shopper *b)
+{
+	int pl = any_plate(s);
+	double t;
+
+	if (pl < 0 || !fits(s, a, pl, 4) || !fits(s, b, pl, 4))
+		return 0;
+	t = fmax(go_plate(s, a, pl, -0.3), go_plate(s, b, pl, 0.3)) + 0.3;
+	take(s, a, pl, t, rng_range(&R, 0.5, 0.8), 1, HC_SAMEPLATE);
+	take(s, b, pl, t + rng_range(&R, 0.1, 0.4), rng_range(&R, 0.5, 0.8),
+	    1 + rng_int(&R, 2), HC_SAMEPLATE);
+	stand(a, done(a) + 0.3, last(a)->face);
+	stand(b, done(b) + 0.3, last(b)->face);
+	return 1;
+}
+
+/* a lays an item on the wrong plate; b then takes it from there. */
+static int
+misplace(struct sim *s, struct shopper *a, struct shopper *b)
+{
+	int q = any_plate(s), pl = any_plate(s), k, i;
+	double t;
+
+	for (i = 0; i < 50 && (pl == q || pl < 0 || strcmp(s->st->plates[pl].sku,
+	    s->st->plates[q].sku) == 0); i++)
+		pl = any_plate(s);
+	if (q < 0 || pl < 0 || pl == q || !fits(s, a, q, 8) ||
+	    !fits(s, b, pl, 9))
+		return 0;
+	stop(s, a, q, -1);
+	k = (int)a->nr - 1;
+	t = go_plate(s, a, pl, -0.2) + rng_range(&R, 0.3, 0.8);
+	k = put(s, a, pl, t, k, HC_MISPLACE);
+	stand(a, done(a) + 0.4, last(a)->face);
+	t = fmax(go_plate(s, b, pl, 0.25), a->r[k].t3 + 1.5) +
+	    rng_range(&R, 0.2, 0.6);
+	take(s, b, pl, t, rng_range(&R, 0.4, 0.8), 1, HC_MISPLACE);
+	stand(b, done(b) + 0.3, last(b)->face);
+	return 1;
+}
+
+static void
+single(struct sim *s, struct shopper *p, int hc)
+{
+	int pl = hc == HC_SAMEWEIGHT ? same_weight_plate(s) : any_plate(s);
+
+	if (pl < 0 || !fits(s, p, pl, hc == HC_LONGHOLD ? 7 : 3))
+		return;
+	if (hc == HC_FLOOR)
+		drop(s, p, pl);
+	else
+		stop(s, p, pl, hc);
+}
+
+static const struct rgb shirts[] = {
+	{ 30, 60, 150 }, { 170, 30, 40 }, { 40, 120, 60 }, { 220, 220, 215 },
+	{ 25, 25, 30 }, { 230, 160, 30 }, { 110, 60, 140 }, { 90, 90, 95 },
+	{ 200, 90, 120 }, { 60, 150, 170 }, { 150, 110, 70 }, { 240, 120, 80 },
+};
+static const struct rgb hairs[] = {
+	{ 25, 20, 15 }, { 70, 45, 25 }, { 140, 100, 50 }, { 200, 170, 110 },
+	{ 120, 120, 120 }, { 40, 30, 30 },
+};
+static const struct rgb skins[] = {
+	{ 240, 200, 170 }, { 220, 175, 140 }, { 190, 140, 100 },
+	{ 150, 100, 70 }, { 100, 65, 45 },
+};
+
+static void
+person(struct sim *s, struct shopper *p, int i)
+{
+	unsigned v = (unsigned)rng_next(&R);
+
+	snprintf(p->account, sizeof(p->account), "acct-%08x", v);
+	snprintf(p->customer, sizeof(p->customer), "cus_sim%08x",
+	    (unsigned)rng_next(&R));
+	snprintf(p->pm, sizeof(p->pm), "pm_sim%08x", (unsigned)rng_next(&R));
+	snprintf(p->email, sizeof(p->email), "shopper%d@example.org", i + 1);
+	p->size = rng_range(&R, 0.85, 1.15);
+	p->shirt = shirts[rng_int(&R, sizeof(shirts) / sizeof(*shirts))];
+	p->hair = hairs[rng_int(&R, sizeof(hairs) / sizeof(*hairs))];
+	p->skin = skins[rng_int(&R, sizeof(skins) / sizeof(*skins))];
+}
+
+static int
+chcmp(const void *a, const void *b)
+{
+	const struct change *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	if (x->shopper != y->shopper)
+		return x->shopper - y->shopper;
+	return x->reach - y->reach;
+}
+
+static int
+newunit(struct sim *s, int item)
+{
+	const struct wo_item *it = &s->st->items[item];
+
+	if (s->nunits == s->capunits) {
+		s->capunits = s->capunits ? 2 * s->capunits : 256;
+		s->units = wo_realloc(s->units, s->capunits * sizeof(*s->units));
+	}
+	s->units[s->nunits].item = item;
+	s->units[s->nunits].g = it->unit_g + it->sd_g * rng_gauss(&R);
+	return (int)s->nunits++;
+}
+
+/*
+ * Plays every hand's change in time order on the plates' stacks: a take
+ * lifts the top units, so an item laid on the wrong plate is the next one
+ * taken there, whoever takes it.
+ */
+static void
+resolve(struct sim *s)
+{
+	size_t np = s->st->nplates, i, j, n = 0;
+	int **stk = wo_calloc(np, sizeof(*stk)), *ns = wo_calloc(np,
+	    sizeof(int));
+
+	s->stack0 = wo_calloc(np, sizeof(*s->stack0));
+	s->nstack0 = wo_calloc(np, sizeof(int));
+	for (i = 0; i < np; i++) {
+		int k, cnt = 8 + rng_int(&R, 7);
+
+		s->stack0[i] = wo_calloc(cnt, sizeof(int));
+		for (k = 0; k < cnt; k++)
+			s->stack0[i][k] = newunit(s, s->st->plates[i].item);
+		s->nstack0[i] = cnt;
+		stk[i] = wo_calloc(cnt + 64, sizeof(int));
+		memcpy(stk[i], s->stack0[i], cnt * sizeof(int));
+		ns[i] = cnt;
+	}
+	for (i = 0; i < s->nsh; i++)
+		n += s->sh[i].nr;
+	s->ch = wo_calloc(n ? n : 1, sizeof(*s->ch));
+	for (i = 0; i < s->nsh; i++)
+		for (j = 0; j < s->sh[i].nr; j++) {
+			struct reach *r = &s->sh[i].r[j];
+
+			s->ch[s->nch].t = ms(r->kind == R_TAKE ? r->t2 : r->t1);
+			s->ch[s->nch].shopper = (int)i;
+			s->ch[s->nch].reach = (int)j;
+			s->nch++;
+		}
+	qsort(s->ch, s->nch, sizeof(*s->ch), chcmp);
+	for (i = 0; i < s->nch; i++) {
+		struct shopper *p = &s->sh[s->ch[i].shopper];
+		struct reach *r = &p->r[s->ch[i].reach], *f;
+		int pl = r->plate, k;
+
+		r->nunits = 0;
+		if (r->kind == R_TAKE) {
+			for (k = 0; k < r->qty && ns[pl] > 0 && k < 4; k++)
+				r->units[r->nunits++] = stk[pl][--ns[pl]];
+			r->nleft = r->nunits;
+			continue;
+		}
+		f = &p->r[r->from];
+		if (f->nleft == 0)
+			continue;
+		r->units[r->nunits++] = f->units[--f->nleft];
+		if (r->kind == R_PUT && ns[pl] < s->nstack0[pl] + 64)
+			stk[pl][ns[pl]++] = r->units[0];
+	}
+	for (i = 0; i < np; i++)
+		free(stk[i]);
+	free(stk);
+	free(ns);
+}
+
+void
+plan(struct sim *s)
+{
+	static const int order[HC_N] = { HC_MISPLACE, HC_CROSS, HC_SAMEPLATE,
+	    HC_LONGHOLD, HC_FLOOR, HC_MULTI, HC_SAMEWEIGHT, HC_PUTBACK };
+	int i, nc = 0, hc;
+	double gap;
+
+	rng_seed(&R, s->seed, 1);
+	s->nsh = s->nshop;
+	s->sh = wo_calloc(s->nsh, sizeof(*s->sh));
+	for (i = 0; i < s->nshop; i++)
+		person(s, &s->sh[i], i);
+	gap = s->nshop > 1 ? fmin(5.0, 0.4 * s->dur / (s->nshop - 1)) : 0;
+	for (i = 0; i < s->nshop; i++)
+		enter(s, &s->sh[i], 0.5 + i * gap + rng_range(&R, 0, 0.3 * gap));
+	/*
+	 * In --every-case the first shoppers stage each case once, in turn,
+	 * the longest first so that it fits the session.
+	 */
+	for (i = 0; i < s->nshop; i++) {
+		struct shopper *p = &s->sh[i];
+
+		hc = -1;
+		if (s->every && nc < HC_N)
+			hc = order[nc++];
+		else if (rng_unif(&R) < s->difficulty)
+			hc = rng_int(&R, HC_N);
+		if (hc == HC_CROSS || hc == HC_SAMEPLATE || hc == HC_MISPLACE) {
+			if (i + 1 < s->nshop) {
+				struct shopper *q = &s->sh[i + 1];
+				int ok = hc == HC_CROSS ? cross(s, p, q) :
+				    hc == HC_SAMEPLATE ? same_plate(s, p, q) :
+				    misplace(s, p, q);
+
+				if (ok) {
+					leave(s, p);
+					leave(s, q);
+					i++;
+					continue;
+				}
+			}
+		} else if (hc >= 0)
+			single(s, p, hc);
+		leave(s, p);
+	}
+	resolve(s);
+}
+
+/* Where shopper p is at t and which way it faces. */
+void
+pose(const struct shopper *p, double t, double *x, double *y, double *face)
+{
+	size_t lo = 0, hi = p->nkeys - 1, mid;
+	const struct key *a, *b;
+	double f;
+
+	if (t <= p->keys[0].t || p->nkeys == 1) {
+		*x = p->keys[0].x;
+		*y = p->keys[0].y;
+		*face = p->keys[0].face;
+		return;
+	}
+	if (t >= p->keys[hi].t) {
+		*x = p->keys[hi].x;
+		*y = p->keys[hi].y;
+		*face = p->keys[hi].face;
+		return;
+	}
+	while (hi - lo > 1) {
+		mid = (lo + hi) / 2;
+		if (p->keys[mid].t <= t)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	a = &p->keys[lo];
+	b = &p->keys[hi];
+	f = (t - a->t) / (b->t - a->t);
+	*x = a->x + f * (b->x - a->x);
+	*y = a->y + f * (b->y - a->y);
+	*face = b->face;
+}
+
+/* The units on plate pl at t, bottom up; returns how many. */
+int
+plate_units(const struct sim *s, int pl, double t, int *out, int max)
+{
+	int n = 0, k;
+	size_t i;
+
+	for (k = 0; k < s->nstack0[pl] && n < max; k++)
+		out[n++] = s->stack0[pl][k];
+	for (i = 0; i < s->nch && s->ch[i].t <= t; i++) {
+		const struct reach *r = &s->sh[s->ch[i].shopper].r[s->ch[i].reach];
+
+		if (r->plate != pl)
+			continue;
+		if (r->kind == R_TAKE)
+			n = n >= r->nunits ? n - r->nunits : 0;
+		else if (r->kind == R_PUT && r->nunits > 0 && n < max)
+			out[n++] = r->units[0];
+	}
+	return n;
+}
+
+/* The units left on the floor by t and where they lie. */
+int
+floor_units(const struct sim *s, double t, int *out, double *xy, int max)
+{
+	int n = 0;
+	size_t i;
+
+	for (i = 0; i < s->nch && s->ch[i].t <= t && n < max; i++) {
+		const struct reach *r = &s->sh[s->ch[i].shopper].r[s->ch[i].reach];
+
+		if (r->kind != R_DROP || r->nunits == 0)
+			continue;
+		xy[2 * n] = r->tx;
+		xy[2 * n + 1] = r->ty;
+		out[n++] = r->units[0];
+	}
+	return n;
+}
+
+/* The units shopper p holds at t: taken and not yet put down. */
+int
+carried(const struct sim *s, const struct shopper *p, double t, int *out,
+    int max)
+{
+	size_t i, j;
+	int n = 0, k, m;
+
+	for (i = 0; i < p->nr; i++) {
+		const struct reach *r = &p->r[i];
+
+		if (r->kind != R_TAKE || ms(r->t2) > t)
+			continue;
+		for (k = 0; k < r->nunits; k++) {
+			int gone = 0;
+
+			for (j = 0; j < p->nr; j++) {
+				const struct reach *q = &p->r[j];
+
+				for (m = 0; m < q->nunits; m++)
+					if (q->kind != R_TAKE &&
+					    q->units[m] == r->units[k] &&
+					    ms(q->t1) <= t)
+						gone = 1;
+			}
+			if (!gone && n < max)
+				out[n++] = r->units[k];
+		}
+	}
+	return n;
+}

@@ -1,0 +1,171 @@
+#!/bin/sh
+# wo-sim: sessions have the contract's layout, the same seed gives the same
+# bytes, and the truth agrees with the scales and with the frames' labels.
+set -e
+wo-sim -o a -s 11 -n 4 -d 20 -r 2 -D 1
+wo-sim -o b -s 11 -n 4 -d 20 -r 2 -D 1 -j 3
+diff -r a b
+wo-sim -o c -s 12 -n 4 -d 20 -r 2 -D 1
+if diff -r a c >/dev/null; then echo "seeds 11 and 12 gave one session"; exit 1; fi
+wo-sim -o l -p large -s 5 -n 6 -d 25 -r 1 -f png -g 256x192
+
+python3 - a c l "$TESTDATA/small" "$TESTDATA/hard" <<'PY'
+import json, os, re, sys
+from statistics import median
+
+fails = []
+def bad(s, msg):
+    fails.append("%s: %s" % (s, msg))
+
+def inv3(m):
+    a, b, c, d, e, f, g, h, i = m
+    det = a*(e*i-f*h) - b*(d*i-f*g) + c*(d*h-e*g)
+    return [(e*i-f*h)/det, (c*h-b*i)/det, (b*f-c*e)/det,
+            (f*g-d*i)/det, (a*i-c*g)/det, (c*d-a*f)/det,
+            (d*h-e*g)/det, (b*g-a*h)/det, (a*e-b*d)/det]
+
+def proj(m, x, y):
+    w = m[6]*x + m[7]*y + m[8]
+    return (m[0]*x + m[1]*y + m[2]) / w, (m[3]*x + m[4]*y + m[5]) / w
+
+def nd(path):
+    with open(path) as f:
+        return [json.loads(l) for l in f]
+
+line_re = re.compile(r'^(\d+\.\d{3}) ([A-Za-z0-9_-]+) (-?\d+\.\d)$')
+
+for s in sys.argv[1:]:
+    st = json.load(open(os.path.join(s, "store.json")))
+    for k in ("store", "currency", "tax_rate", "floor", "catalog", "plates",
+              "cameras", "gates"):
+        if k not in st:
+            bad(s, "store.json has no " + k)
+    for k in ("entries.ndjson", "scales.log", "accounts.json",
+              "truth/receipts.ndjson", "truth/events.ndjson",
+              "truth/tracks.ndjson"):
+        if not os.path.isfile(os.path.join(s, k)):
+            bad(s, "no " + k)
+    items = {c["sku"]: c for c in st["catalog"]}
+    if len(items) < 12:
+        bad(s, "fewer than 12 products")
+    accounts = json.load(open(os.path.join(s, "accounts.json")))
+    entries = nd(os.path.join(s, "entries.ndjson"))
+    if [e["ts"] for e in entries] != sorted(e["ts"] for e in entries):
+        bad(s, "entries out of order")
+    for e in entries:
+        if e["type"] != "entry" or not re.match(r"^acct-[0-9a-f]{8}$",
+                                                  e["account"]):
+            bad(s, "bad entry %r" % e)
+        a = accounts.get(e["account"])
+        if not a or not a["customer"].startswith("cus_") or \
+           not a["payment_method"].startswith("pm_") or \
+           not a["email"].endswith("@example.org"):
+            bad(s, "bad account for %s" % e["account"])
+
+    # Scales: parse what is well formed; a few lines must be garbled.
+    reads = {}
+    last = 0
+    garbled = 0
+    for l in open(os.path.join(s, "scales.log")):
+        m = line_re.match(l.rstrip("\n"))
+        if not m:
+            garbled += 1
+            continue
+        t = float(m.group(1))
+        if t < last:
+            bad(s, "scales.log out of order at %s" % l.strip())
+        last = t
+        reads.setdefault(m.group(2), []).append((t, float(m.group(3))))
+    rates = [len(v) / 20.0 for v in reads.values()]
+    if set(reads) != {p["id"] for p in st["plates"]}:
+        bad(s, "plates in scales.log differ from the store's")
+
+    # Every true change shows as a step of its grams on its plate.
+    events = nd(os.path.join(s, "truth/events.ndjson"))
+    byplate = {}
+    for e in events:
+        if e["plate"] is not None:
+            byplate.setdefault(e["plate"], []).append(e)
+        it = items[e["sku"]]
+        n = abs(e["qty"])
+        if abs(e["g"] - n * it["unit_g"]) > 5 * it["sd_g"] * n ** 0.5 + 0.1:
+            bad(s, "event %r: grams unlike the catalog's" % e)
+    checked = 0
+    for pl, evs in byplate.items():
+        evs.sort(key=lambda e: e["touch"][0])
+        groups = []
+        for e in evs:
+            if groups and e["touch"][0] - 1.2 < groups[-1][1]:
+                groups[-1][1] = max(groups[-1][1], e["touch"][1])
+                groups[-1][2].append(e)
+            else:
+                groups.append([e["touch"][0], e["touch"][1], [e]])
+        r = reads[pl]
+        for t0, t1, g in groups:
+            before = [v for t, v in r if t0 - 0.6 <= t < t0 - 0.05]
+            after = [v for t, v in r if t1 + 0.5 <= t < t1 + 1.1]
+            if len(before) < 4 or len(after) < 4:
+                continue
+            want = -sum(e["g"] if e["qty"] > 0 else -e["g"] for e in g)
+            got = median(after) - median(before)
+            checked += 1
+            if abs(got - want) > 3.0:
+                bad(s, "plate %s at %.3f: step %.1f g, truth %.1f g" %
+                    (pl, t0, got, want))
+    if events and checked == 0:
+        bad(s, "no scale step checked")
+
+    # The receipts are what the events leave each shopper with.
+    net = {}
+    for e in events:
+        k = (e["account"], e["sku"])
+        net[k] = net.get(k, 0) + e["qty"]
+    for r in nd(os.path.join(s, "truth/receipts.ndjson")):
+        got = {i["sku"]: i["qty"] for i in r["items"]}
+        want = {k[1]: v for k, v in net.items() if k[0] == r["account"] and v}
+        if got != want:
+            bad(s, "receipt %s: %r, events say %r" % (r["account"], got, want))
+
+    # Every true position inside a camera's view is in a person box there.
+    cams = st["cameras"]
+    inv = {c["id"]: inv3(c["homography"]) for c in cams}
+    tracks = nd(os.path.join(s, "truth/tracks.ndjson"))
+    seen = 0
+    for tp in tracks:
+        msn = int(round(tp["ts"] * 1000))
+        for c in cams:
+            u, v = proj(inv[c["id"]], tp["x"], tp["y"])
+            W, H = c["width"], c["height"]
+            if not (4 <= u < W - 4 and 4 <= v < H - 4):
+                continue
+            lab = os.path.join(s, "truth/labels", c["id"], "%d.txt" % msn)
+            boxes = [list(map(float, l.split())) for l in open(lab)]
+            ok = any(b[0] == 0 and abs(u - b[1] * W) <= b[3] * W / 2 + 1 and
+                     abs(v - b[2] * H) <= b[4] * H / 2 + 1 for b in boxes)
+            seen += 1
+            if not ok:
+                bad(s, "track %s at %d (%.1f,%.1f) in %s: no person box" %
+                    (tp["account"], msn, u, v, c["id"]))
+    if tracks and seen == 0:
+        bad(s, "no track point seen by a camera")
+
+    # One frame and one label file per camera and frame time.
+    for c in cams:
+        fr = sorted(os.listdir(os.path.join(s, "cams", c["id"])))
+        lb = sorted(os.listdir(os.path.join(s, "truth/labels", c["id"])))
+        if [f.rsplit(".", 1)[0] for f in fr] != [f[:-4] for f in lb]:
+            bad(s, "frames and labels of %s differ" % c["id"])
+        for f in lb:
+            for l in open(os.path.join(s, "truth/labels", c["id"], f)):
+                p = l.split()
+                if len(p) != 5 or p[0] not in "012" or \
+                   not all(0 < float(x) <= 1 for x in p[1:]):
+                    bad(s, "label %s/%s: %r" % (c["id"], f, l))
+    print("%s: %d events, %d steps checked, %d track views, %d garbled, "
+          "%.0f-%.0f Hz" % (s, len(events), checked, seen, garbled,
+                            min(rates), max(rates)))
+
+for f in fails[:30]:
+    print(f)
+sys.exit(1 if fails else 0)
+PY
