@@ -33,7 +33,7 @@ struct cam {
 	unsigned char	*snap;		/* -s: the picture being fetched */
 	size_t		 snaplen, snapcap;
 	long long	 nframes;
-	double		 lastkept, backoff, downsince, now;
+	double		 next, backoff, downsince, now;
 	int		 down, attempts, full, done;
 	int		 fifo, got;	/* -m: a FIFO; bytes came */
 };
@@ -63,14 +63,23 @@ got_frame(struct cam *c, const unsigned char *p, size_t n, int w, int h,
 {
 	char path[4096], msg[256];
 	long long ms, dropped;
-	double ts;
+	double ts, iv;
 	int alert;
 
 	if (c->done)
 		return;
-	if (opt->fps > 0 && c->nframes > 0 &&
-	    t0 - c->lastkept < 1 / opt->fps - 0.0005)
-		return;
+	/*
+	 * The rate limit keeps frames on a grid of 1/FPS, each the first
+	 * within half an interval of its point: a camera at the very rate,
+	 * with its jitter, loses none, and a faster one averages FPS.
+	 */
+	if (opt->fps > 0) {
+		iv = 1 / opt->fps;
+		if (c->nframes > 0 && t0 < c->next - iv / 2)
+			return;
+		c->next = c->nframes == 0 || t0 > c->next + iv / 2 ?
+		    t0 + iv : c->next + iv;
+	}
 	ms = (long long)floor(t0 * 1000);
 	ts = ms / 1000.0;
 	if (spool_put(spool, c->c->name, &ms, ext, p, n, path, sizeof(path),
@@ -85,7 +94,6 @@ got_frame(struct cam *c, const unsigned char *p, size_t n, int w, int h,
 	} else {
 		c->full = 0;
 		ts = ms / 1000.0;
-		c->lastkept = t0;
 		if (c->down) {
 			snprintf(msg, sizeof(msg), "camera %s is back after "
 			    "%.1f s", c->c->name, t0 - c->downsince);
