@@ -72,22 +72,26 @@ median(const struct settle *s, int k)
 }
 
 static void
-still_start(struct settle *s, double t, double f)
+still_start(struct settle *s, double t, double f, double dev)
 {
 	s->wt = t;
 	s->wn = 1;
 	s->wsum = f;
 	s->wsq = f * f;
 	s->wmin = s->wmax = f;
+	s->wdev = dev;
 }
 
-/* Adds f to the still window, or starts a new one when f breaks it. */
+/*
+ * Adds f, the median, and dev, how far the raw reading lies from it, to the
+ * still window, or starts a new one when f breaks it.
+ */
 static void
-still_add(struct settle *s, double t, double f)
+still_add(struct settle *s, double t, double f, double dev)
 {
 	if (s->wn == 0 || fmax(s->wmax, f) - fmin(s->wmin, f) >
 	    settle_band(s)) {
-		still_start(s, t, f);
+		still_start(s, t, f, dev);
 		return;
 	}
 	s->wn++;
@@ -95,6 +99,19 @@ still_add(struct settle *s, double t, double f)
 	s->wsq += f * f;
 	s->wmin = fmin(s->wmin, f);
 	s->wmax = fmax(s->wmax, f);
+	s->wdev += dev;
+}
+
+/*
+ * A hand pressing on a plate wobbles: the median may hold still, but the
+ * raw readings scatter round it far more than the scale's noise does.  A
+ * settled weight needs them as quiet as at rest (mean absolute deviation
+ * from the median is about 0.85 sd for Gaussian noise).
+ */
+static int
+quiet(const struct settle *s)
+{
+	return s->wdev / s->wn <= 2.5 * s->noise + 0.2;
 }
 
 /*
@@ -181,14 +198,16 @@ settle_feed(struct settle *s, double ts, double g, struct settle_ev *ev)
 	/* The median speaks for the middle reading of its window. */
 	tc = s->rt[(s->ri - 1 - k / 2 + SETTLE_MED) % SETTLE_MED];
 
+	band = settle_band(s);
 	if (s->moving) {
-		still_add(s, tc, f);
-		if (s->wn >= STILL_MIN && tc - s->wt >= s->cfg.settle_s)
+		/* Spikes are clipped: one must not make a plate look busy. */
+		still_add(s, tc, f, fmin(fabs(g - f), 2 * band));
+		if (s->wn >= STILL_MIN && tc - s->wt >= s->cfg.settle_s &&
+		    quiet(s))
 			return settled(s, ts, tc, ev);
 		return 0;
 	}
 
-	band = settle_band(s);
 	dev = fabs(g - s->level);
 	in = dev <= band;
 	/*
@@ -213,7 +232,7 @@ settle_feed(struct settle *s, double ts, double g, struct settle_ev *ev)
 		s->t0 = s->wasin ? ts : s->firstout;
 		s->pend = 0;
 		s->wasin = 1;
-		still_start(s, tc, f);
+		still_start(s, tc, f, fmin(fabs(g - f), 2 * band));
 		return 0;
 	}
 	if (dev < 2 * band)

@@ -41,7 +41,7 @@ struct settle {
 	double	 firstout;	/* the first reading off the level */
 	int	 wasin;		/* the last reading was on the level */
 	long	 pend;		/* far-off readings not yet known as spikes */
-	double	 wt, wsum, wsq, wmin, wmax;	/* the still window */
+	double	 wt, wsum, wsq, wmin, wmax, wdev;	/* the still window */
 	int	 wn;
 	long	 nread, nspike;
 };

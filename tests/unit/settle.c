@@ -97,6 +97,20 @@ hand(double t)
 	return 1750;
 }
 
+/*
+ * A hand presses about one cola's weight onto the plate, wobbling, then
+ * takes one: the median of the press holds still, its readings do not.
+ */
+static double
+wobble(double t)
+{
+	if (t < 4)
+		return 2100;
+	if (t < 6)
+		return 2100 + 345 + 12 * sin(t * 23);
+	return 1750;
+}
+
 /* Something that is no whole number of colas stays on the plate. */
 static double
 foreign(double t)
@@ -155,6 +169,14 @@ main(void)
 		CHECK(fabs(r.ev[0].delta_g + 350) < 3, "hand: %g", r.ev[0].delta_g);
 		CHECK(fabs(r.ev[0].t0 - 1004) < 0.06, "hand: t0 %f", r.ev[0].t0);
 	}
+
+	r.n = 0;
+	settle_init(&s, &cola);
+	feed(&s, &r, wobble, 10, 1.0);
+	CHECK(r.n == 1, "wobble: %d changes, want 1", r.n);
+	if (r.n >= 1)
+		CHECK(fabs(r.ev[0].delta_g + 350) < 3, "wobble: %g",
+		    r.ev[0].delta_g);
 
 	r.n = 0;
 	settle_init(&s, &cola);
