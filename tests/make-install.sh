@@ -1,0 +1,20 @@
+# make install PREFIX=... puts every built tool and every man page in place,
+# and the installed tools run.
+set -u
+b=${WO_BIN%/bin}
+make -s -C "$ROOT" B="$b" install PREFIX="$PWD/inst" >log 2>&1 || {
+	cat log
+	exit 1
+}
+fail=0
+for t in "$WO_BIN"/wo-*; do
+	[ -x "$t" ] || continue
+	n=${t##*/}
+	[ -x "inst/bin/$n" ] || { echo "$n not installed"; fail=1; continue; }
+	"inst/bin/$n" --version >/dev/null || { echo "$n --version failed"; fail=1; }
+done
+for m in "$ROOT"/man/*.[0-9]; do
+	s=${m##*.}
+	[ -f "inst/share/man/man$s/${m##*/}" ] || { echo "${m##*/} not installed"; fail=1; }
+done
+exit $fail
