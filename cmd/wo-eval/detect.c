@@ -1,4 +1,4 @@
-/* detect.c: mean average precision at IoU 0.5 of frame objects against truth/labels. */
+/* detect.c: mAP at IoU 0.5 of frame objects against truth/labels. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -30,7 +30,7 @@ struct det {
 struct detect {
 	char		*session;
 	json_t		*done;		/* "cam/ms" of the frames scored */
-	size_t		*g0;		/* frame i's truth: gt[g0[i]..g0[i+1]) */
+	size_t		*g0;		/* frame i: gt[g0[i]..g0[i+1]) */
 	size_t		 nframe, capframe;
 	struct gtbox	*gt;
 	size_t		 ngt, capgt;
@@ -184,8 +184,8 @@ detect_frame(struct detect *d, const struct wo_ev *ev)
 	if (!wo_need_str(ev, "cam", &cam) || !wo_need_num(ev, "width", &W) ||
 	    !wo_need_num(ev, "height", &H))
 		return;
-	if (*cam == '\0' || strchr(cam, '/') != NULL || strcmp(cam, "..") == 0 ||
-	    strlen(cam) > 200) {
+	if (*cam == '\0' || strchr(cam, '/') != NULL ||
+	    strcmp(cam, "..") == 0 || strlen(cam) > 200) {
 		wo_evbad(ev, "frame event: cam is not a camera name");
 		return;
 	}
@@ -232,7 +232,8 @@ detect_frame(struct detect *d, const struct wo_ev *ev)
 	json_array_foreach(objs, i, o) {
 		if (d->ndet == d->capdet) {
 			d->capdet = d->capdet ? d->capdet * 2 : 256;
-			d->det = wo_realloc(d->det, d->capdet * sizeof(*d->det));
+			d->det = wo_realloc(d->det,
+			    d->capdet * sizeof(*d->det));
 		}
 		d->det[d->ndet].frame = d->nframe - 1;
 		d->det[d->ndet].cls = class_of(json_object_get(o, "class"));

@@ -25,6 +25,12 @@ put(const char *key, json_t *v)
 		printf("  %-12s -\n", key);
 }
 
+static long long
+count(json_t *row, const char *key)
+{
+	return json_integer_value(json_object_get(row, key));
+}
+
 static void
 table(const char *name, json_t *sec)
 {
@@ -53,14 +59,11 @@ table(const char *name, json_t *sec)
 	    "flagged", "tp", "fp", "fn", "exact");
 	json_array_foreach(rows, i, r) {
 		v = json_object_get(r, "exact");
+		k2 = json_string_value(json_object_get(r, "account"));
 		printf("  %-20s %9lld %7lld %5lld %5lld %5lld %5s\n",
-		    json_is_string(json_object_get(r, "account")) ?
-		    json_string_value(json_object_get(r, "account")) : "-",
-		    (long long)json_integer_value(json_object_get(r, "checkouts")),
-		    (long long)json_integer_value(json_object_get(r, "flagged")),
-		    (long long)json_integer_value(json_object_get(r, "tp")),
-		    (long long)json_integer_value(json_object_get(r, "fp")),
-		    (long long)json_integer_value(json_object_get(r, "fn")),
+		    k2 != NULL ? k2 : "-", count(r, "checkouts"),
+		    count(r, "flagged"), count(r, "tp"), count(r, "fp"),
+		    count(r, "fn"),
 		    json_is_null(v) ? "-" : json_is_true(v) ? "yes" : "no");
 	}
 }

@@ -1,4 +1,4 @@
-/* tracks.c: CLEAR MOT (MOTA) and IDF1 of track events against truth/tracks.ndjson. */
+/* tracks.c: MOTA (CLEAR MOT) and IDF1 of tracks against the true tracks. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -297,7 +297,8 @@ idtp(struct tally *ta)
 	hungarian(cost, n, col);
 	for (i = 0; i < r; i++)
 		if (col[i] < c)
-			sum += ta->pair[(size_t)rows[i] * ta->nh + cols[col[i]]];
+			sum += ta->pair[(size_t)rows[i] * ta->nh +
+			    cols[col[i]]];
 	free(rows);
 	free(cols);
 	free(cost);

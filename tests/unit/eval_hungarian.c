@@ -1,4 +1,4 @@
-/* eval_hungarian: wo-eval's assignment against hand-worked and brute-force optima. */
+/* eval_hungarian: wo-eval's assignment against known and brute-force optima. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,8 +91,8 @@ main(void)
 			hungarian(c, n, col);
 			snprintf(what, sizeof(what), "random %d by %d, #%d", n,
 			    n, r);
-			check(fabs(total(c, n, col, &perm) - brute(c, n)) < 1e-9,
-			    what);
+			check(fabs(total(c, n, col, &perm) - brute(c, n)) <
+			    1e-9, what);
 			check(perm, what);
 		}
 	if (fails == 0)
