@@ -19,6 +19,7 @@ void	 journal_close(struct journal *j);
 struct gw_opts {
 	const char	*url;		/* base, without the trailing /v1 */
 	const char	*key;		/* the secret key */
+	const char	*cafile;	/* CA bundle for https, or NULL */
 	long		 timeout_ms;	/* whole request */
 	int		 tries;		/* attempts before "failed" */
 	double		 backoff;	/* first wait between attempts, seconds */

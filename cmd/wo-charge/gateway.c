@@ -102,10 +102,30 @@ backoff(const struct gw_opts *o, int attempt)
 		;
 }
 
-/* One attempt; the HTTP status, or 0 and err on a transport error. */
+/*
+ * A gateway that cannot prove who it is, or a URL curl cannot use, stays
+ * so: trying again would only delay the failure.
+ */
+static int
+permanent(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_URL_MALFORMAT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* One attempt; the HTTP status, or 0 and *rc and err on a transport error. */
 static long
 attempt(const struct gw_opts *o, const char *url, const char *form,
-    struct curl_slist *hdr, struct buf *b, char *err, size_t errlen)
+    struct curl_slist *hdr, struct buf *b, CURLcode *rcp, char *err,
+    size_t errlen)
 {
 	CURLcode rc;
 	long status;
@@ -116,6 +136,8 @@ attempt(const struct gw_opts *o, const char *url, const char *form,
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (o->cafile != NULL)
+		curl_easy_setopt(curl, CURLOPT_CAINFO, o->cafile);
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
 	    o->timeout_ms < 10000 ? o->timeout_ms : 10000L);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, o->timeout_ms);
@@ -126,7 +148,7 @@ attempt(const struct gw_opts *o, const char *url, const char *form,
 	curl_easy_setopt(curl, CURLOPT_USERAGENT, "wo-charge/" WO_VERSION);
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, b);
-	if ((rc = curl_easy_perform(curl)) != CURLE_OK) {
+	if ((rc = *rcp = curl_easy_perform(curl)) != CURLE_OK) {
 		snprintf(err, errlen, "%s", curl_easy_strerror(rc));
 		return 0;
 	}
@@ -141,6 +163,7 @@ gw_post(const struct gw_opts *o, const char *path, const char *form,
 	struct curl_slist *hdr;
 	struct buf b;
 	json_error_t jerr;
+	CURLcode rc;
 	char *url, *h;
 	long status;
 	int n;
@@ -161,10 +184,14 @@ gw_post(const struct gw_opts *o, const char *path, const char *form,
 		memset(&b, 0, sizeof(b));
 		json_decref(*body);
 		*body = NULL;
-		status = attempt(o, url, form, hdr, &b, err, errlen);
+		status = attempt(o, url, form, hdr, &b, &rc, err, errlen);
 		if (b.s != NULL)
 			*body = json_loadb(b.s, b.len, 0, &jerr);
 		free(b.s);
+		if (status == 0 && permanent(rc)) {
+			rval = GW_REJECTED;
+			break;
+		}
 		if (status == 0)
 			continue;
 		if (status >= 200 && status < 300) {

@@ -16,7 +16,8 @@
  *
  *	intent		written and fsync'd before the request is sent
  *	done, declined, held
- *			the final result of a visit
+ *			the final result of a visit (an intent after
+ *			"held" is the held checkout released by a person)
  *	failed		a result that is not final: the next run tries again
  *	refund-intent, refunded, refund-failed
  *			the same for each refund of a visit
@@ -59,6 +60,9 @@ apply(struct journal *j, json_t *rec, const char **why)
 	}
 	st = state(j, visit);
 	if (strcmp(kind, "intent") == 0) {
+		/* A held checkout sent again after review is charged: its
+		 * intent ends the hold. */
+		json_object_del(st, "result");
 		json_object_set(st, "intent", rec);
 		return 1;
 	}

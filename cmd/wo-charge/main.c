@@ -12,13 +12,15 @@
 
 #define USAGE \
 	"wo-charge -a ACCOUNTS.json -g GATEWAY_URL [-j JOURNAL] [-q QUEUE]\n" \
-	"          [-t SECONDS] [-n TRIES] [-b SECONDS] [--strict]\n" \
-	"wo-charge -g GATEWAY_URL [-j JOURNAL] --refund VISIT SKU:QTY ..."
+	"          [-t SECONDS] [-n TRIES] [-b SECONDS] [--cacert FILE]\n" \
+	"          [--strict]\n" \
+	"wo-charge -g GATEWAY_URL [-j JOURNAL] [--cacert FILE]\n" \
+	"          --refund VISIT SKU:QTY ..."
 
 /* Stripe takes idempotency keys of up to 255 characters. */
 #define VISIT_MAX 200
 
-enum { OPT_REFUND = WO_OPT_FIRST_FREE };
+enum { OPT_REFUND = WO_OPT_FIRST_FREE, OPT_CACERT };
 
 static struct gw_opts gw;
 static struct journal *jn;
@@ -291,6 +293,14 @@ final(json_t *result)
 	return rec != NULL && strcmp(rec, "failed") != 0;
 }
 
+static int
+held(json_t *result)
+{
+	const char *rec = json_string_value(json_object_get(result, "rec"));
+
+	return rec != NULL && strcmp(rec, "held") == 0;
+}
+
 static void
 checkout(const struct wo_ev *ev)
 {
@@ -329,9 +339,10 @@ checkout(const struct wo_ev *ev)
 	intent = json_object_get(st, "intent");
 	result = json_object_get(st, "result");
 	/* Already settled, or already tried in this run: say it again so a
-	 * consumer that lost it sees it, marked as not new. */
-	if (final(result) || (result != NULL &&
-	    json_object_get(tried, visit) != NULL)) {
+	 * consumer that lost it sees it, marked as not new.  A held one is
+	 * settled only while its checkout still asks for review. */
+	if ((final(result) && !(held(result) && !json_is_true(review))) ||
+	    (result != NULL && json_object_get(tried, visit) != NULL)) {
 		emit_charge(intent != NULL ? intent : result, result, 1);
 		return;
 	}
@@ -407,6 +418,7 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		WO_COMMON_LONGOPTS,
 		{ "refund", required_argument, NULL, OPT_REFUND },
+		{ "cacert", required_argument, NULL, OPT_CACERT },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct wo_in *in;
@@ -449,6 +461,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_REFUND:
 			refund_visit = optarg;
+			break;
+		case OPT_CACERT:
+			gw.cafile = optarg;
 			break;
 		default:
 			wo_usage(USAGE);

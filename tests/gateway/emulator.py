@@ -37,7 +37,9 @@ every PaymentIntent that moved money, once each; tests read it to check
 that every visit was charged exactly once.
 
 Usage: emulator.py --key SECRET --port-file FILE [--control FILE] [--log FILE]
-It listens on 127.0.0.1 on a free port and writes the port to FILE.
+                   [--tls-cert PEM --tls-key PEM]
+It listens on 127.0.0.1 on a free port and writes the port to FILE; with
+--tls-cert it speaks https.
 """
 
 import argparse
@@ -45,6 +47,7 @@ import hashlib
 import json
 import os
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -353,12 +356,18 @@ def main():
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--control")
     ap.add_argument("--log")
+    ap.add_argument("--tls-cert", help="serve https with this PEM chain")
+    ap.add_argument("--tls-key")
     ARGS = ap.parse_args()
     if ARGS.control:
         with open(ARGS.control) as fp:
             STATE["control"].update(json.load(fp))
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
+    if ARGS.tls_cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(ARGS.tls_cert, ARGS.tls_key)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     tmp = ARGS.port_file + ".tmp"
     with open(tmp, "w") as fp:
         fp.write("%d\n" % srv.server_address[1])
