@@ -27,6 +27,9 @@ int	 tracks_seen(const struct tracks *t);
 json_t	*tracks_score(struct tracks *t);
 void	 tracks_free(struct tracks *t);
 
+/* ap.c */
+double	 detect_ap(const int *tp, size_t ndet, size_t npos);
+
 /* detect.c */
 struct detect;
 struct detect *detect_new(const char *session);
@@ -34,7 +37,6 @@ void	 detect_frame(struct detect *d, const struct wo_ev *ev);
 int	 detect_seen(const struct detect *d);
 json_t	*detect_score(struct detect *d);
 void	 detect_free(struct detect *d);
-double	 detect_ap(const int *tp, size_t ndet, size_t npos);
 
 /* A ratio, or JSON null when the denominator is zero. */
 json_t	*ratio(double num, double den);
