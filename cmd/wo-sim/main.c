@@ -16,7 +16,10 @@
 static const char usage[] =
     "wo-sim -o SESSION [-e] [-D DIFFICULTY] [-d SECONDS] [-f jpg | png]\n"
     "       [-g WIDTHxHEIGHT] [-j JOBS] [-n SHOPPERS] [-q QUALITY] [-r FPS]\n"
-    "       [-s SEED] [-p small | large | -S STORE.json]";
+    "       [-s SEED] [-p small | large | -S STORE.json]\n"
+    "wo-sim --play SESSION [--serial PTY] [--http ADDR:PORT] [--speed X]";
+
+enum { O_PLAY = WO_OPT_FIRST_FREE, O_SERIAL, O_HTTP, O_SPEED };
 
 static const struct option longopts[] = {
 	WO_COMMON_LONGOPTS,
@@ -33,6 +36,10 @@ static const struct option longopts[] = {
 	{ "format", required_argument, NULL, 'f' },
 	{ "quality", required_argument, NULL, 'q' },
 	{ "jobs", required_argument, NULL, 'j' },
+	{ "play", required_argument, NULL, O_PLAY },
+	{ "serial", required_argument, NULL, O_SERIAL },
+	{ "http", required_argument, NULL, O_HTTP },
+	{ "speed", required_argument, NULL, O_SPEED },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -362,8 +369,10 @@ int
 main(int argc, char *argv[])
 {
 	struct sim s;
-	const char *preset = "small", *storefile = NULL;
+	const char *preset = "small", *storefile = NULL, *playdir = NULL;
+	const char *serial = NULL, *http = NULL;
 	char err[512];
+	double speed = 1.0;
 	int c, w = 320, h = 240, kinds = 0;
 	size_t i;
 
@@ -425,13 +434,30 @@ main(int argc, char *argv[])
 		case 'j':
 			s.jobs = (int)wo_strtonum(optarg, 1, 64, "jobs");
 			break;
+		case O_PLAY:
+			playdir = optarg;
+			break;
+		case O_SERIAL:
+			serial = optarg;
+			break;
+		case O_HTTP:
+			http = optarg;
+			break;
+		case O_SPEED:
+			speed = wo_strtod(optarg, 0.01, 100, "speed");
+			break;
 		default:
 			wo_usage(usage);
 		}
 	}
 	if (optind != argc)
 		wo_usage(usage);
-	if (dir == NULL)
+	if (playdir != NULL) {
+		if (dir != NULL)
+			wo_usage(usage);
+		return play(playdir, serial, http, speed);
+	}
+	if (dir == NULL || serial != NULL || http != NULL)
 		wo_usage(usage);
 	if (storefile != NULL) {
 		if ((s.st = wo_store_read(storefile, err, sizeof(err))) == NULL)
@@ -472,5 +498,8 @@ main(int argc, char *argv[])
 	}
 	write_truth(&s);
 	write_frames(&s);
+	plan_free(&s);
+	store_free(&s);
+	wo_store_free(s.st);
 	return wo_close_out();
 }

@@ -689,3 +689,21 @@ carried(const struct sim *s, const struct shopper *p, double t, int *out,
 	}
 	return n;
 }
+
+void
+plan_free(struct sim *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nsh; i++) {
+		free(s->sh[i].keys);
+		free(s->sh[i].r);
+	}
+	for (i = 0; i < s->st->nplates; i++)
+		free(s->stack0[i]);
+	free(s->stack0);
+	free(s->nstack0);
+	free(s->sh);
+	free(s->units);
+	free(s->ch);
+}

@@ -114,6 +114,7 @@ struct sim {
 /* store.c */
 json_t	*store_preset(const char *name, int w, int h);
 void	 store_setup(struct sim *s);
+void	 store_free(struct sim *s);
 int	 route(struct sim *s, double x0, double y0, double x1, double y1,
 	    double **pts, size_t *npts);
 
@@ -122,6 +123,7 @@ enum { HC_CROSS, HC_SAMEPLATE, HC_MULTI, HC_LONGHOLD, HC_MISPLACE,
 	HC_SAMEWEIGHT, HC_FLOOR, HC_PUTBACK, HC_N };
 extern const char *hc_names[HC_N];
 void	 plan(struct sim *s);
+void	 plan_free(struct sim *s);
 void	 pose(const struct shopper *p, double t, double *x, double *y,
 	    double *face);
 int	 plate_units(const struct sim *s, int plate, double t, int *out,

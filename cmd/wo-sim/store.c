@@ -468,3 +468,15 @@ route(struct sim *s, double x0, double y0, double x1, double y1,
 	free(path);
 	return 1;
 }
+
+void
+store_free(struct sim *s)
+{
+	free(s->shelves);
+	free(s->spots);
+	free(s->colour);
+	free(s->boxw);
+	free(s->boxh);
+	free(grid);
+	grid = NULL;
+}
