@@ -29,18 +29,32 @@ static const char *queue_path;
 static int queue_fd = -1;
 static json_t *tried;		/* visits already sent in this run */
 
+/* The key goes into a header: a space or a control character in it
+ * could add another. */
+static char *
+checked_key(const char *k, const char *where)
+{
+	const char *p;
+
+	for (p = k; *p != '\0'; p++)
+		if (*p <= 0x20 || *p == 0x7f)
+			wo_die(2, "%s: the gateway key has a space or a control "
+			    "character", where);
+	return wo_strdup(k);
+}
+
 /* The secret key: never from argv, where ps(1) and shell histories see it. */
 static char *
 read_key(void)
 {
-	const char *k, *path;
-	char buf[1024];
+	const char *path;
+	char buf[1024], *k;
 	ssize_t n;
 	size_t len;
 	int fd;
 
 	if ((k = getenv("WO_GATEWAY_KEY")) != NULL && *k != '\0')
-		return wo_strdup(k);
+		return checked_key(k, "WO_GATEWAY_KEY");
 	if ((path = getenv("WO_GATEWAY_KEY_FILE")) == NULL || *path == '\0')
 		wo_die(2, "no gateway key: set WO_GATEWAY_KEY or "
 		    "WO_GATEWAY_KEY_FILE");
@@ -54,7 +68,9 @@ read_key(void)
 	buf[len] = '\0';
 	if (len == 0)
 		wo_die(1, "%s: no key in the first line", path);
-	return wo_strdup(buf);
+	k = checked_key(buf, path);
+	explicit_bzero(buf, sizeof(buf));
+	return k;
 }
 
 static json_t *
@@ -513,6 +529,7 @@ main(int argc, char *argv[])
 	json_decref(tried);
 	journal_close(jn);
 	gw_cleanup();
+	explicit_bzero((char *)gw.key, strlen(gw.key));
 	free((char *)gw.key);
 	if (wo_close_out() != 0)
 		return 1;
