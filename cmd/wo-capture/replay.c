@@ -89,7 +89,8 @@ list_frames(struct rcam *c)
 		c->n++;
 	}
 	closedir(d);
-	qsort(c->f, c->n, sizeof(*c->f), by_ms);
+	if (c->n > 0)
+		qsort(c->f, c->n, sizeof(*c->f), by_ms);
 }
 
 /* The frames of one camera within the window [t0, t1). */
@@ -289,7 +290,8 @@ replay_start(const struct ropts *o, struct wo_src ***srcp)
 		names[nnames++] = wo_strdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, nnames, sizeof(*names), by_name);
+	if (nnames > 0)
+		qsort(names, nnames, sizeof(*names), by_name);
 	for (i = 0; i < o->ncams; i++) {
 		for (j = 0; j < (int)nnames; j++)
 			if (strcmp(names[j], o->cams[i]) == 0)

@@ -164,7 +164,8 @@ scan(struct spool *sp)
 	}
 	closedir(cd);
 	free(cdir);
-	qsort(f, n, sizeof(*f), by_ms);
+	if (n > 0)
+		qsort(f, n, sizeof(*f), by_ms);
 	for (i = 0; i < n; i++)
 		push(sp, f[i].ms, f[i].size, f[i].path);
 	free(f);
