@@ -12,6 +12,7 @@
 #define BODY_PENALTY	0.35	/* m added when only the body was near */
 #define REACH_MAX	1.5	/* m, farther than this nobody did it */
 #define NEAR_HAND	0.3	/* m, a hand this close is "at" the plate */
+#define LATE		0.4	/* m added per second away from t0 */
 
 void
 sample_add(struct shopper *s, const struct sample *sm, double keep)
@@ -49,6 +50,72 @@ to_plate(const struct wo_plate *p, double x, double y)
 	return hypot(dx, dy);
 }
 
+/*
+ * Whether one of the shopper's hands was seen taking an item from the plate
+ * (empty when it came to the plate, holding something after t0) or, for a
+ * put-back, bringing one (holding it at the plate before t0, empty after).
+ * A hand that carries earlier picks past the plate proves nothing, which is
+ * why hands are followed by their ids.  Returns the item's confidence.
+ */
+static double
+handled(const struct shopper *s, const struct wo_plate *p, double t0,
+    int pick)
+{
+	long long done[64];
+	double best = 0;
+	int j, k, jj, kk, i, nd = 0;
+
+	for (j = 0; j < s->nh; j++) {
+		const struct sample *m = &s->h[j];
+
+		if (m->ts < t0 - BEFORE || m->ts > t0 + AFTER)
+			continue;
+		for (k = 0; k < m->nh; k++) {
+			double first = m->item[k], later = 0;
+			int seen = 0;
+
+			if (to_plate(p, m->hx[k], m->hy[k]) > NEAR_HAND)
+				continue;
+			/* Only the hand's first view at the plate counts. */
+			for (i = 0; i < nd; i++)
+				if (done[i] == m->hid[k])
+					break;
+			if (i < nd || nd == 64)
+				continue;
+			done[nd++] = m->hid[k];
+			for (jj = j + 1; jj < s->nh; jj++)
+				for (kk = 0; kk < s->h[jj].nh; kk++) {
+					if (s->h[jj].hid[kk] != m->hid[k] ||
+					    s->h[jj].ts < t0)
+						continue;
+					seen = 1;
+					if (s->h[jj].item[kk] > later)
+						later = s->h[jj].item[kk];
+					if (!pick && s->h[jj].item[kk] == 0)
+						later = -1;
+				}
+			if (pick && first == 0 && later > best)
+				best = later;
+			if (!pick && first > 0 && m->ts <= t0 &&
+			    (!seen || later < 0) && first > best)
+				best = first;
+		}
+	}
+	return best;
+}
+
+/* How many candidates were seen taking (or bringing) an item. */
+int
+takers(const struct cand *cd, int n)
+{
+	int i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (cd[i].item > 0)
+			k++;
+	return k;
+}
+
 static int
 byeff(const void *a, const void *b)
 {
@@ -76,7 +143,7 @@ candidates(const struct cart *c, int plate, double t0, int pick,
 	for (i = 0; i < c->nsh; i++) {
 		const struct shopper *s = &c->sh[i];
 		struct cand cd = { i, INFINITY, INFINITY, 0, 0 };
-		double body = INFINITY;
+		double body = INFINITY, late;
 
 		for (j = 0; j < s->nh; j++) {
 			const struct sample *m = &s->h[j];
@@ -84,20 +151,23 @@ candidates(const struct cart *c, int plate, double t0, int pick,
 
 			if (m->ts < t0 - BEFORE || m->ts > t0 + AFTER)
 				continue;
-			d = to_plate(p, m->x, m->y);
+			/*
+			 * A hand at the plate long before or after the change
+			 * explains it less well than one there at t0.
+			 */
+			late = LATE * fabs(m->ts - t0);
+			d = to_plate(p, m->x, m->y) + late;
 			if (d < body)
 				body = d;
 			for (k = 0; k < m->nh; k++) {
-				d = to_plate(p, m->hx[k], m->hy[k]);
+				d = to_plate(p, m->hx[k], m->hy[k]) + late;
 				if (d < cd.dist) {
 					cd.dist = d;
 					cd.byhand = 1;
 				}
-				if (d <= NEAR_HAND && m->item[k] > cd.item &&
-				    (pick ? m->ts >= t0 : m->ts <= t0))
-					cd.item = m->item[k];
 			}
 		}
+		cd.item = handled(s, p, t0, pick);
 		if (cd.byhand)
 			cd.eff = cd.dist;
 		else {

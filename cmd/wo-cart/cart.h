@@ -11,6 +11,7 @@ struct sample {
 	double	 ts, x, y;
 	int	 nh;
 	double	 hx[MAXHANDS], hy[MAXHANDS], item[MAXHANDS];
+	long long hid[MAXHANDS];	/* wo-track's hand ids, 0 unknown */
 };
 
 /* A cart line as emitted, kept for the checkout and the state file. */
@@ -43,6 +44,8 @@ struct plate {
 	struct stray *s;
 	int	 ns;
 	long long stock;	/* units on it by the scale; -1 unknown */
+	double	 base;		/* settled grams last accounted for */
+	int	 hasbase;
 	int	 low;		/* the low-stock alert is out */
 };
 
@@ -74,12 +77,13 @@ struct cand {
 	double	 dist;		/* metres from the hand (or body) to the plate */
 	double	 eff;		/* dist, with proximity of the body penalised */
 	int	 byhand;	/* 0: no hand of theirs was seen near it */
-	double	 item;		/* conf of an item seen in that hand */
+	double	 item;		/* conf of an item taken (or brought) */
 };
 
 void	 sample_add(struct shopper *s, const struct sample *sm, double keep);
 int	 candidates(const struct cart *c, int plate, double t0, int pick,
 	    struct cand *out);
+int	 takers(const struct cand *cd, int n);
 double	 attrib_conf(struct cand *cd, int n);
 json_t	*detections(const struct cart *c, const struct shopper *s, int plate,
 	    double t0);

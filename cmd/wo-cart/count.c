@@ -9,6 +9,7 @@
 #define SCALE_SD	2.0	/* g, a settled scale's own noise */
 #define FIT_Z		4.0	/* standard deviations: beyond, nothing fits */
 #define KMAX		50	/* the most units one hand moves at once */
+#define MORE		0.4	/* odds of one more unit in the same grab */
 
 long long
 held_qty(const struct shopper *s, const char *sku)
@@ -58,7 +59,8 @@ struct hyp {
  * sqrt(k sd^2 + scale noise^2).  The prior says which products are at hand:
  * for a pick, the planogram's product and whatever strayed onto the plate;
  * for a put-back, what the shopper holds (the planogram's product only as a
- * long shot).  The confidence is the winner's share of the posterior, so
+ * long shot), and a grab of many units is rarer than one of a few
+ * (each further unit at odds MORE).  The confidence is the winner's share of the posterior, so
  * two products of one weight, or a count between two, come out unsure.
  */
 void
@@ -101,7 +103,8 @@ count(struct cart *c, int plate, double grams, int pick,
 			double var = k * it->sd_g * it->sd_g +
 			    SCALE_SD * SCALE_SD;
 			double z = (grams - k * it->unit_g) / sqrt(var);
-			double l = log(hy[i].prior) - z * z / 2 - log(var) / 2;
+			double l = log(hy[i].prior) + (k - 1) * log(MORE) -
+			    z * z / 2 - log(var) / 2;
 
 			ll[i * KMAX + k - 1] = l;
 			if (l > best) {

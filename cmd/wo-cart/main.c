@@ -16,7 +16,7 @@ static const char usage[] =
 #define KEEP_S		10.0	/* s of track history kept per shopper */
 #define APPLIED_S	120.0	/* s a change is remembered against replays */
 #define DONE_MAX	1000	/* visits remembered against replays */
-#define CAND_MAX	256
+#define SPLIT_CONF	0.8	/* a merged pick split among its takers */
 
 static struct cart c;
 
@@ -155,7 +155,7 @@ remember(const char *key, double ts)
 static void
 add_line(struct shopper *s, const struct wo_ev *ev, int plate, int item,
     long long qty, double conf, const struct cand *cd, double t0,
-    double delta)
+    double grams)
 {
 	const char *sku = c.st->items[item].sku, *pid = c.st->plates[plate].id;
 	json_t *x, *w;
@@ -184,10 +184,16 @@ add_line(struct shopper *s, const struct wo_ev *ev, int plate, int item,
 	json_object_set_new(x, "id", json_string(id));
 	json_object_set_new(x, "visit", json_string(s->visit));
 	json_object_set_new(x, "track", json_integer(s->track));
-	w = json_pack("{s:s,s:f,s:f,s:f}", "plate", pid, "ts", ev->ts,
-	    "t0", t0, "delta_g", delta);
-	json_object_set_new(x, "evidence", json_pack("{s:o,s:I,s:f,s:b,s:o}",
-	    "weight", w, "track", (json_int_t)s->track, "dist", r3(cd->dist),
+	w = json_pack("{s:s,s:f,s:f,s:O}", "plate", pid, "ts", ev->ts,
+	    "t0", t0, "delta_g", json_object_get(ev->obj, "delta_g"));
+	/* What was counted, when earlier unexplained changes were netted. */
+	if (fabs(grams - json_number_value(json_object_get(ev->obj,
+	    "delta_g"))) > 0.05)
+		json_object_set_new(w, "net_g", json_real(r3(grams)));
+	/* A put-back credited to a far cart has no distance to show. */
+	json_object_set_new(x, "evidence", json_pack("{s:o,s:I,s:o,s:b,s:o}",
+	    "weight", w, "track", (json_int_t)s->track, "dist",
+	    isfinite(cd->dist) ? json_real(r3(cd->dist)) : json_null(),
 	    "hand", cd->byhand, "detections",
 	    detections(&c, s, plate, t0)));
 	emit(x);
@@ -262,7 +268,7 @@ static void
 on_weight(const struct wo_ev *ev)
 {
 	const char *plate;
-	double delta, t0, ca;
+	double delta, t0, ca, g;
 	struct cand *cd;
 	struct what wt;
 	char key[256];
@@ -281,7 +287,18 @@ on_weight(const struct wo_ev *ev)
 		return;
 	remember(key, ev->ts);
 	stock(ev, p);
-	if (delta == 0)
+	/*
+	 * A change nobody could explain (a hand pressing, an item set down
+	 * and taken up again) is not lost: the plate's weight is counted
+	 * from the last change that was explained, so the next one nets it.
+	 */
+	if (wo_num(ev, "g", &g)) {
+		if (c.pl[p].hasbase)
+			delta = g - c.pl[p].base;
+		c.pl[p].base = g;
+		c.pl[p].hasbase = 1;
+	}
+	if (fabs(delta) < 0.5)
 		return;
 	pick = delta < 0;
 	cd = wo_calloc(c.nsh + 1, sizeof(*cd));
@@ -301,7 +318,8 @@ on_weight(const struct wo_ev *ev)
 		a = alert(ev->ts, pick ? (n == 0 ? "unexplained-pick" :
 		    "weight-mismatch") : "unexplained-putback",
 		    pick && n == 0 ? "%.1f g left plate %s with nobody near" :
-		    "%.1f g on plate %s fits no product at hand", delta, plate);
+		    "%.1f g on plate %s fits no product at hand", fabs(delta),
+		    plate);
 		json_object_set_new(a, "plate", json_string(plate));
 		json_object_set_new(a, "delta_g", json_real(delta));
 		json_object_set_new(a, "t0", json_real(t0));
@@ -311,6 +329,30 @@ on_weight(const struct wo_ev *ev)
 			json_object_set_new(a, "qty", json_integer(wt.qty));
 		}
 		emit(a);
+		/*
+		 * A weight that fits nothing is left for the next change on
+		 * the plate to account for; one that nobody was near to make
+		 * is not, or the next shopper there would pay for it.
+		 */
+		if (wt.item < 0)
+			c.pl[p].base -= delta;
+	} else if (pick && wt.qty > 1 && takers(cd, n) > 1) {
+		int i, m = 0;
+
+		/*
+		 * Several units went at once and several hands were seen
+		 * taking: the scale merged simultaneous picks, so each taker
+		 * gets one, the nearest of them the rest.
+		 */
+		for (i = 0; i < n && m < wt.qty; i++)
+			if (cd[i].item > 0)
+				cd[m++] = cd[i];
+		for (i = 0; i < m; i++)
+			add_line(&c.sh[cd[i].sh], ev, p, wt.item,
+			    i == 0 ? wt.qty - (m - 1) : 1, SPLIT_CONF * wt.conf,
+			    &cd[i], t0, delta);
+		if (wt.item != c.st->plates[p].item)
+			stray_add(&c.pl[p], c.st->items[wt.item].sku, -wt.qty);
 	} else {
 		const char *sku = c.st->items[wt.item].sku;
 
@@ -358,6 +400,7 @@ on_track(const struct wo_ev *ev)
 		sm.hx[sm.nh] = json_number_value(x);
 		sm.hy[sm.nh] = json_number_value(y);
 		sm.item[sm.nh] = json_number_value(json_object_get(h, "item"));
+		sm.hid[sm.nh] = json_integer_value(json_object_get(h, "id"));
 		sm.nh++;
 	}
 	sample_add(s, &sm, KEEP_S);

@@ -43,8 +43,9 @@ dump(const struct cart *c)
 			json_object_set_new(sv, p->s[j].sku,
 			    json_integer(p->s[j].n));
 		json_object_set_new(pl, c->st->plates[i].id, json_pack(
-		    "{s:I,s:b,s:o}", "stock", (json_int_t)p->stock,
-		    "low", p->low, "stray", sv));
+		    "{s:I,s:b,s:o,s:o}", "stock", (json_int_t)p->stock,
+		    "low", p->low, "stray", sv, "base", p->hasbase ?
+		    json_real(p->base) : json_null()));
 	}
 	en = json_array();
 	for (i = 0; i < c->nent; i++)
@@ -181,6 +182,11 @@ state_load(struct cart *c, const char *path)
 		c->pl[p].stock = json_integer_value(json_object_get(o,
 		    "stock"));
 		c->pl[p].low = json_is_true(json_object_get(o, "low"));
+		if (json_is_number(json_object_get(o, "base"))) {
+			c->pl[p].base = json_number_value(json_object_get(o,
+			    "base"));
+			c->pl[p].hasbase = 1;
+		}
 		json_object_foreach(json_object_get(o, "stray"), key, v)
 			stray_add(&c->pl[p], key, json_integer_value(v));
 	}

@@ -29,6 +29,8 @@ static const char usage[] =
 #define REACH		1.0	/* m from a person's centre to their hand */
 #define PERSON_FUSE	0.6	/* m, views closer than this are one person */
 #define HAND_FUSE	0.25	/* m, likewise for hands */
+#define HAND_GATE	0.35	/* m a hand may move between two moments */
+#define HAND_LOST	0.3	/* s unseen before a hand is forgotten */
 
 struct trk {
 	int	 id;
@@ -45,6 +47,17 @@ struct trk {
 	int	 matched;	/* index of this moment's view, or -1 */
 };
 
+/*
+ * A hand followed from view to view, so that it stays with the person it
+ * first appeared next to: reaching across a neighbour, a hand can end up
+ * nearer the neighbour's body than its owner's.
+ */
+struct htrk {
+	double	 x, y, seen;
+	int	 owner;		/* track id, 0 none */
+	int	 id;
+};
+
 struct entry {
 	char	*gate, *account;
 	double	 ts;
@@ -57,6 +70,11 @@ static int ntrk, captrk, nextid = 1;
 static struct entry *ent;
 static int nent, capent;
 static struct moment mo;
+static struct htrk *htr;
+static int nhtr;
+static int *hown;		/* owner track id of each of the moment's hands */
+static int *hid;		/* and the id of its hand track */
+static int nexthand = 1;
 static int open_moment;		/* frames are waiting in mo */
 static double t0, tlast;	/* the moment's first and latest frame */
 
@@ -252,33 +270,106 @@ update(struct trk *k, const struct obs *o, double t)
 	k->hits++;
 }
 
+/* The confirmed track nearest (x, y) within max metres: its id, or 0. */
+static int
+nearest(double x, double y, double max)
+{
+	int i, id = 0;
+
+	for (i = 0; i < ntrk; i++) {
+		double d;
+
+		if (!trk[i].confirmed)
+			continue;
+		d = hypot(x - trk[i].kf.x[0], y - trk[i].kf.x[1]);
+		if (d < max) {
+			max = d;
+			id = trk[i].id;
+		}
+	}
+	return id;
+}
+
+static struct trk *
+by_id(int id)
+{
+	int i;
+
+	for (i = 0; i < ntrk; i++)
+		if (trk[i].id == id && id != 0)
+			return &trk[i];
+	return NULL;
+}
+
+/*
+ * Gives each of the moment's hands an owner: a hand seen last moment keeps
+ * its owner (matched by the Hungarian method within HAND_GATE), a new one
+ * goes to the nearest person, next to whose shoulder it appears, and one
+ * whose owner is gone or out of reach is given again.
+ */
+static void
+own_hands(double t)
+{
+	double *c;
+	int *as, i, j;
+
+	free(hown);
+	free(hid);
+	hown = wo_calloc(mo.nhand + 1, sizeof(*hown));
+	hid = wo_calloc(mo.nhand + 1, sizeof(*hid));
+	c = wo_calloc((size_t)nhtr * mo.nhand + 1, sizeof(*c));
+	as = wo_calloc(nhtr + 1, sizeof(*as));
+	for (i = 0; i < nhtr; i++)
+		for (j = 0; j < mo.nhand; j++)
+			c[i * mo.nhand + j] = hypot(htr[i].x - mo.hand[j].x,
+			    htr[i].y - mo.hand[j].y);
+	hungarian(c, nhtr, mo.nhand, HAND_GATE, as);
+	for (i = 0; i < nhtr; i++) {
+		struct trk *k;
+
+		if (as[i] < 0)
+			continue;
+		j = as[i];
+		k = by_id(htr[i].owner);
+		if (k == NULL || hypot(k->kf.x[0] - mo.hand[j].x,
+		    k->kf.x[1] - mo.hand[j].y) > REACH + HAND_GATE)
+			htr[i].owner = nearest(mo.hand[j].x, mo.hand[j].y, REACH);
+		htr[i].x = mo.hand[j].x;
+		htr[i].y = mo.hand[j].y;
+		htr[i].seen = t;
+		hown[j] = htr[i].owner;
+		hid[j] = htr[i].id;
+		mo.hand[j].used = 1;
+	}
+	for (i = 0; i < nhtr; )
+		if (t - htr[i].seen > HAND_LOST)
+			htr[i] = htr[--nhtr];
+		else
+			i++;
+	htr = wo_realloc(htr, (nhtr + mo.nhand + 1) * sizeof(*htr));
+	for (j = 0; j < mo.nhand; j++) {
+		if (mo.hand[j].used)
+			continue;
+		hown[j] = nearest(mo.hand[j].x, mo.hand[j].y, REACH);
+		hid[j] = nexthand++;
+		htr[nhtr++] = (struct htrk){ mo.hand[j].x, mo.hand[j].y, t,
+		    hown[j], hid[j] };
+	}
+	free(c);
+	free(as);
+}
+
 static json_t *
 hands_of(const struct trk *k, struct obs *hand, int nhand)
 {
 	json_t *a = json_array();
-	int j, i, best;
+	int j;
 
-	/* Each hand goes to the nearest confirmed person within reach. */
 	for (j = 0; j < nhand; j++) {
-		double bd = REACH;
-
-		best = -1;
-		for (i = 0; i < ntrk; i++) {
-			double d;
-
-			if (!trk[i].confirmed)
-				continue;
-			d = hypot(hand[j].x - trk[i].kf.x[0],
-			    hand[j].y - trk[i].kf.x[1]);
-			if (d < bd) {
-				bd = d;
-				best = i;
-			}
-		}
-		if (best >= 0 && &trk[best] == k) {
-			json_t *h = json_pack("{s:f,s:f}", "x",
+		if (hown[j] != 0 && hown[j] == k->id) {
+			json_t *h = json_pack("{s:f,s:f,s:i}", "x",
 			    round(hand[j].x * 1000) / 1000, "y",
-			    round(hand[j].y * 1000) / 1000);
+			    round(hand[j].y * 1000) / 1000, "id", hid[j]);
 
 			if (hand[j].item > 0)
 				json_object_set_new(h, "item",
@@ -387,6 +478,7 @@ step(void)
 			i++;
 	}
 	qsort(trk, ntrk, sizeof(*trk), byid);
+	own_hands(t);
 	for (i = 0; i < ntrk; i++) {
 		struct trk *k = &trk[i];
 		json_t *x;
@@ -573,6 +665,9 @@ main(int argc, char *argv[])
 	free(mo.box);
 	free(mo.person);
 	free(mo.hand);
+	free(htr);
+	free(hown);
+	free(hid);
 	wo_in_close(in);
 	wo_store_free(st);
 	return wo_close_out();
