@@ -14,9 +14,9 @@
 #include "sim.h"
 
 static const char usage[] =
-    "wo-sim -o SESSION [-e] [-D DIFFICULTY] [-d SECONDS] [-f jpg | png]\n"
-    "       [-g WIDTHxHEIGHT] [-j JOBS] [-n SHOPPERS] [-q QUALITY] [-r FPS]\n"
-    "       [-s SEED] [-p small | large | -S STORE.json]\n"
+    "wo-sim -o SESSION [-e] [-b SECONDS] [-D DIFFICULTY] [-d SECONDS]\n"
+    "       [-f jpg | png] [-g WIDTHxHEIGHT] [-j JOBS] [-n SHOPPERS]\n"
+    "       [-q QUALITY] [-r FPS] [-s SEED] [-p small | large | -S STORE.json]\n"
     "wo-sim --play SESSION [--serial PTY] [--http ADDR:PORT] [--speed X]";
 
 enum { O_PLAY = WO_OPT_FIRST_FREE, O_SERIAL, O_HTTP, O_SPEED };
@@ -31,6 +31,7 @@ static const struct option longopts[] = {
 	{ "store", required_argument, NULL, 'S' },
 	{ "difficulty", required_argument, NULL, 'D' },
 	{ "every-case", no_argument, NULL, 'e' },
+	{ "blur", required_argument, NULL, 'b' },
 	{ "fps", required_argument, NULL, 'r' },
 	{ "size", required_argument, NULL, 'g' },
 	{ "format", required_argument, NULL, 'f' },
@@ -385,7 +386,8 @@ main(int argc, char *argv[])
 	s.difficulty = 0.3;
 	s.quality = 85;
 	s.jobs = 1;
-	while ((c = getopt_long(argc, argv, "o:s:n:d:p:S:D:er:g:f:q:j:h",
+	s.exposure = 0.04;
+	while ((c = getopt_long(argc, argv, "b:o:s:n:d:p:S:D:er:g:f:q:j:h",
 	    longopts, NULL)) != -1) {
 		if (wo_common_opt(c, usage))
 			continue;
@@ -415,6 +417,9 @@ main(int argc, char *argv[])
 			break;
 		case 'e':
 			s.every = 1;
+			break;
+		case 'b':
+			s.exposure = wo_strtod(optarg, 0, 1, "blur");
 			break;
 		case 'r':
 			s.fps = wo_strtod(optarg, 0.1, 60, "fps");

@@ -14,6 +14,8 @@ struct obj {
 	int	 cls, parent;
 	long	 drawn, seen;
 	int	 x0, y0, x1, y1;	/* visible pixels, inclusive */
+	int	 d[4];		/* drawn pixels, hidden or not */
+	double	 vu, vv;	/* a person's speed across the frame, px/s */
 };
 
 struct cambuf {
@@ -129,8 +131,19 @@ put(struct cambuf *cb, unsigned char *img, size_t k, struct rgb c,
 	img[3 * k + 1] = (unsigned char)(c.g * shade);
 	img[3 * k + 2] = (unsigned char)(c.b * shade);
 	if (id >= 0) {
+		struct obj *o = &cb->obj[id];
+		int u = (int)(k % cb->w), v = (int)(k / cb->w);
+
 		cb->id[k] = (unsigned short)(id + 1);
-		cb->obj[id].drawn++;
+		o->drawn++;
+		if (u < o->d[0])
+			o->d[0] = u;
+		if (v < o->d[1])
+			o->d[1] = v;
+		if (u > o->d[2])
+			o->d[2] = u;
+		if (v > o->d[3])
+			o->d[3] = v;
 	} else
 		cb->id[k] = 0;
 }
@@ -296,8 +309,9 @@ newobj(struct cambuf *cb, int cls, int parent)
 	o->cls = cls;
 	o->parent = parent;
 	o->drawn = o->seen = 0;
-	o->x0 = o->y0 = 1 << 30;
-	o->x1 = o->y1 = -1;
+	o->x0 = o->y0 = o->d[0] = o->d[1] = 1 << 30;
+	o->x1 = o->y1 = o->d[2] = o->d[3] = -1;
+	o->vu = o->vv = 0;
 	return cb->nobj++;
 }
 
@@ -375,6 +389,17 @@ draw_person(const struct sim *s, struct cambuf *cb, const struct shopper *p,
 		if (t >= p->r[i].t0 && t < p->r[i].t3)
 			act = &p->r[i];
 	me = newobj(cb, C_PERSON, -1);
+	if (me >= 0 && s->exposure > 0) {
+		double x0, y0, x1, y1, u0, v0, u1, v1, g;
+
+		pose(p, t - 0.05, &x0, &y0, &g);
+		pose(p, t + 0.05, &x1, &y1, &g);
+		if (wo_homog(cb->cam->Hinv, x0, y0, &u0, &v0) &&
+		    wo_homog(cb->cam->Hinv, x1, y1, &u1, &v1)) {
+			cb->obj[me].vu = (u1 - u0) / 0.1;
+			cb->obj[me].vv = (v1 - v0) / 0.1;
+		}
+	}
 	ellipse(cb, cb->img, x, y, 0.25 * sz, 0.14 * sz, f + M_PI / 2,
 	    p->shirt, 0.35, me);
 	nc = carried(s, p, t, c, 16);
@@ -449,6 +474,69 @@ light(const struct sim *s, double t)
 	return g;
 }
 
+/*
+ * Motion blur: what a person drew is smeared along their motion over
+ * the exposure, as a shutter open that long sees it.  The labels keep
+ * the sharp boxes, which lie inside the smear.
+ */
+static void
+blur(const struct sim *s, struct cambuf *cb, unsigned char *tmp)
+{
+	int m, c, u, v, i, ns, b[4], su, sv;
+
+	for (m = 0; m < cb->nobj; m++) {
+		struct obj *o = &cb->obj[m];
+		double lu = o->vu * s->exposure, lv = o->vv * s->exposure;
+		double len = hypot(lu, lv);
+
+		if (o->cls != C_PERSON || len < 1.5)
+			continue;
+		memcpy(b, o->d, sizeof(b));
+		for (c = m + 1; c < cb->nobj && cb->obj[c].parent == m; c++) {
+			if (cb->obj[c].d[0] < b[0])
+				b[0] = cb->obj[c].d[0];
+			if (cb->obj[c].d[1] < b[1])
+				b[1] = cb->obj[c].d[1];
+			if (cb->obj[c].d[2] > b[2])
+				b[2] = cb->obj[c].d[2];
+			if (cb->obj[c].d[3] > b[3])
+				b[3] = cb->obj[c].d[3];
+		}
+		if (b[2] < b[0])
+			continue;
+		b[0] = (int)fmax(0, b[0] - ceil(len));
+		b[1] = (int)fmax(0, b[1] - ceil(len));
+		b[2] = (int)fmin(cb->w - 1, b[2] + ceil(len));
+		b[3] = (int)fmin(cb->h - 1, b[3] + ceil(len));
+		ns = (int)ceil(len) + 1;
+		for (v = b[1]; v <= b[3]; v++)
+			memcpy(tmp + ((size_t)v * cb->w + b[0]) * 3,
+			    cb->img + ((size_t)v * cb->w + b[0]) * 3,
+			    (size_t)(b[2] - b[0] + 1) * 3);
+		for (v = b[1]; v <= b[3]; v++)
+			for (u = b[0]; u <= b[2]; u++) {
+				int acc[3] = { 0, 0, 0 };
+
+				for (i = 0; i < ns; i++) {
+					double f = (double)i / (ns - 1) - 0.5;
+					size_t k;
+
+					su = (int)lround(u + f * lu);
+					sv = (int)lround(v + f * lv);
+					su = su < b[0] ? b[0] : su > b[2] ? b[2] : su;
+					sv = sv < b[1] ? b[1] : sv > b[3] ? b[3] : sv;
+					k = ((size_t)sv * cb->w + su) * 3;
+					acc[0] += tmp[k];
+					acc[1] += tmp[k + 1];
+					acc[2] += tmp[k + 2];
+				}
+				for (c = 0; c < 3; c++)
+					cb->img[((size_t)v * cb->w + u) * 3 + c] =
+					    (unsigned char)(acc[c] / ns);
+			}
+	}
+}
+
 static int
 sizecmp(const void *a, const void *b)
 {
@@ -489,6 +577,8 @@ render(const struct sim *s, struct cambuf *cb, double t, unsigned char *rgb,
 	for (i = 0; i < k; i++)
 		draw_person(s, cb, who[i], t);
 	free(who);
+	if (s->exposure > 0)
+		blur(s, cb, rgb);
 	/* What the sensor adds: gain, tint, and its noise. */
 	rng_seed(&r, s->seed ^ (uint64_t)llround(t * 1000), 200 + cb->index);
 	for (k = 0; k < n; k++) {

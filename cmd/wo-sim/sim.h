@@ -99,7 +99,8 @@ struct sim {
 	double		 difficulty;
 	int		 every;		/* stage every hard case */
 	int		 nshop;
-	int		 png, quality, blur, jobs;
+	int		 png, quality, jobs;
+	double		 exposure;	/* seconds a frame is exposed: motion blur */
 	struct shopper	*sh;
 	size_t		 nsh;
 	struct unit	*units;
