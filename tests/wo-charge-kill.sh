@@ -75,6 +75,9 @@ while [ $run -lt 150 ]; do
 done
 [ "$status" = 0 ] || { echo "wo-charge did not finish: $status"; cat all.err; exit 1; }
 echo "finished after $run runs"
+# Each run is killed at least once per visit it reaches, so a pass with
+# few runs would mean the kills missed.
+[ $run -ge 10 ] || { echo "too few kills: $run runs"; exit 1; }
 
 # One clean run more: every visit must come out once, replayed.
 wo-charge -a acc.json -g "$GW" -j j < in.ndjson > last.out 2> last.err || exit 1
