@@ -2,6 +2,8 @@
 #ifndef CAPTURE_H
 #define CAPTURE_H
 
+#include <sys/types.h>
+
 #include <signal.h>
 #include <stddef.h>
 
@@ -75,6 +77,24 @@ extern volatile sig_atomic_t stopping;	/* a signal asked us to stop */
 void	 feed(int fd, const char *fmt, ...);
 void	 feed_alert(int fd, double ts, const char *kind, const char *cam,
 	    const char *msg, ...);
+/*
+ * The lines of a file or FIFO, split as read(2) gives them: fn gets each
+ * line and its number, NULL for one longer than WO_LINE_MAX, and returns
+ * 0 to stop (stop is then set).  lines_read returns as read(2) does.
+ */
+struct lsplit {
+	char	*buf;
+	size_t	 len, cap;
+	long	 n;
+	int	 skipping, stop;
+};
+
+ssize_t	 lines_read(struct lsplit *ls, int fd,
+	    int (*fn)(void *, long, char *, size_t), void *arg);
+void	 lines_free(struct lsplit *ls);
+/* Sends a "B" line for a line the merge cannot take; 1 when it can. */
+int	 feed_entry(int fd, const char *path, long n, const char *line,
+	    size_t len);
 /* Sleeps until wall clock t; 0 when asked to stop first. */
 int	 sleep_until(double t, double deadline);
 

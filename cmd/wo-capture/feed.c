@@ -103,3 +103,73 @@ sleep_until(double t, double deadline)
 		nanosleep(&ts, NULL);
 	}
 }
+
+ssize_t
+lines_read(struct lsplit *ls, int fd, int (*fn)(void *, long, char *, size_t),
+    void *arg)
+{
+	char *p, *nl;
+	ssize_t r;
+	size_t n;
+
+	if (ls->cap - ls->len < 65536) {
+		ls->cap = ls->len + 65536;
+		ls->buf = wo_realloc(ls->buf, ls->cap);
+	}
+	if ((r = read(fd, ls->buf + ls->len, ls->cap - ls->len - 1)) == -1)
+		return -1;
+	if (r == 0) {
+		/* The last line may lack its newline. */
+		if (ls->len > 0 && !ls->skipping) {
+			ls->buf[ls->len] = '\0';
+			if (!fn(arg, ++ls->n, ls->buf, ls->len))
+				ls->stop = 1;
+		}
+		ls->len = 0;
+		ls->skipping = 0;
+		return 0;
+	}
+	ls->len += r;
+	p = ls->buf;
+	while (!ls->stop && (nl = memchr(p, '\n', ls->len - (p - ls->buf)))) {
+		*nl = '\0';
+		if (ls->skipping)
+			ls->skipping = 0;
+		else if (!fn(arg, ++ls->n, nl - p > WO_LINE_MAX ? NULL : p,
+		    nl - p))
+			ls->stop = 1;
+		p = nl + 1;
+	}
+	n = ls->len - (p - ls->buf);
+	memmove(ls->buf, p, n);
+	ls->len = n;
+	/* A line too long to keep is told once, then skipped to its end. */
+	if (!ls->skipping && ls->len > WO_LINE_MAX) {
+		if (!fn(arg, ++ls->n, NULL, ls->len))
+			ls->stop = 1;
+		ls->skipping = 1;
+	}
+	if (ls->skipping)
+		ls->len = 0;
+	return r;
+}
+
+void
+lines_free(struct lsplit *ls)
+{
+	free(ls->buf);
+	memset(ls, 0, sizeof(*ls));
+}
+
+int
+feed_entry(int fd, const char *path, long n, const char *line, size_t len)
+{
+	if (line == NULL)
+		feed(fd, "B %ld %s\tline longer than %d bytes", n, path,
+		    WO_LINE_MAX);
+	else if (memchr(line, '\0', len) != NULL)
+		feed(fd, "B %ld %s\tNUL byte in line", n, path);
+	else
+		return 1;
+	return 0;
+}

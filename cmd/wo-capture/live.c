@@ -371,29 +371,42 @@ cams_left(void)
  * and go, so its end of file only means waiting for the next; the source
  * ends with the last camera.
  */
+static int
+entry_line(void *arg, long n, char *line, size_t len)
+{
+	if (feed_entry(ent.fd, opt->entries, n, line, len))
+		feed(ent.fd, "L %ld %s", n, line);
+	return 1;
+}
+
 static void *
 entries_thread(void *arg)
 {
-	struct wo_in *in = wo_in_fd(ent.in, opt->entries);
-	char *line;
-	size_t len;
-	int r;
+	struct lsplit ls = { 0 };
+	struct pollfd pfd;
+	ssize_t r;
 
-	for (;;) {
-		r = wo_in_line(in, &line, &len, 1);
-		if (r == 1) {
-			feed(ent.fd, "L %ld %.*s", in->line, (int)len, line);
+	pfd.fd = ent.in;
+	pfd.events = POLLIN;
+	while (!stopping && cams_left() > 0) {
+		if (poll(&pfd, 1, 100) <= 0)
 			continue;
+		r = lines_read(&ls, ent.in, entry_line, NULL);
+		if (r == -1 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (r == -1) {
+			feed(ent.fd, "B 0 %s\t%s", opt->entries,
+			    strerror(errno));
+			break;
 		}
 		if (r == 0 && !ent.fifo)
 			break;
-		if (stopping || cams_left() == 0)
-			break;
+		/* A FIFO without a writer polls as ended: wait for one. */
 		if (r == 0)
-			in->eof = 0;
-		sleep_until(wo_now() + 0.05, 0);
+			sleep_until(wo_now() + 0.1, 0);
 	}
-	wo_in_close(in);
+	lines_free(&ls);
+	close(ent.in);
 	close(ent.fd);
 	return NULL;
 }

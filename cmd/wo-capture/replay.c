@@ -29,7 +29,7 @@ struct rcam {
 
 struct rentries {
 	char		*path;
-	FILE		*fp;
+	int		 in;		/* entries.ndjson, or -1 */
 	int		 fd;
 	pthread_t	 th;
 };
@@ -187,68 +187,74 @@ line_ts(const char *line, size_t len)
 	return v;
 }
 
+static int
+entry_line(void *arg, long n, char *line, size_t len)
+{
+	double ts;
+
+	if (!feed_entry(ent.fd, ent.path, n, line, len))
+		return 1;
+	/* Lines with no usable ts go on at once, to be reported. */
+	ts = line_ts(line, len);
+	if (!isnan(ts)) {
+		if (ts < t0)
+			return 1;
+		if (ts >= t1)
+			return 0;
+		if (speed > 0) {
+			feed(ent.fd, "P %.3f", ts);
+			if (!sleep_until(due(ts), 0))
+				return 0;
+		}
+	}
+	feed(ent.fd, "L %ld %s", n, line);
+	return 1;
+}
+
 static void *
 entries_thread(void *arg)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	long n = 0;
-	double ts;
+	struct lsplit ls = { 0 };
+	ssize_t r;
 
-	while (!stopping && (len = getline(&line, &cap, ent.fp)) != -1) {
-		n++;
-		if (len > 0 && line[len - 1] == '\n')
-			line[--len] = '\0';
-		if (len > WO_LINE_MAX) {
-			feed(ent.fd, "B %ld %s\tline longer than %d bytes", n,
-			    ent.path, WO_LINE_MAX);
-			continue;
+	while (!stopping && !ls.stop &&
+	    (r = lines_read(&ls, ent.in, entry_line, NULL)) != 0)
+		if (r == -1 && errno != EINTR) {
+			feed(ent.fd, "B 0 %s\t%s", ent.path, strerror(errno));
+			break;
 		}
-		if (memchr(line, '\0', len) != NULL) {
-			feed(ent.fd, "B %ld %s\tNUL byte in line", n,
-			    ent.path);
-			continue;
-		}
-		/* Lines with no usable ts go on at once, to be reported. */
-		ts = line_ts(line, len);
-		if (!isnan(ts)) {
-			if (ts < t0)
-				continue;
-			if (ts >= t1)
-				break;
-			if (speed > 0) {
-				feed(ent.fd, "P %.3f", ts);
-				if (!sleep_until(due(ts), 0))
-					break;
-			}
-		}
-		feed(ent.fd, "L %ld %s", n, line);
-	}
-	if (ferror(ent.fp))
-		feed(ent.fd, "B 0 %s\t%s", ent.path, strerror(errno));
-	free(line);
-	fclose(ent.fp);
+	lines_free(&ls);
+	close(ent.in);
 	close(ent.fd);
 	return NULL;
 }
 
+static int
+first_line(void *arg, long n, char *line, size_t len)
+{
+	double *ts = arg;
+
+	if (line == NULL || isnan(*ts = line_ts(line, len))) {
+		*ts = INFINITY;
+		return 1;
+	}
+	return 0;
+}
+
 /* The first ts in the entries file, to find where the session starts. */
 static double
-first_entry(FILE *fp)
+first_entry(int fd)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	double ts = INFINITY, v;
+	struct lsplit ls = { 0 };
+	double ts = INFINITY;
+	ssize_t r;
 
-	while ((len = getline(&line, &cap, fp)) != -1)
-		if (!isnan(v = line_ts(line, len))) {
-			ts = v;
-			break;
-		}
-	free(line);
-	rewind(fp);
+	while (!ls.stop && (r = lines_read(&ls, fd, first_line, &ts)) != 0)
+		if (r == -1 && errno != EINTR)
+			wo_die(1, "%s:", ent.path);
+	lines_free(&ls);
+	if (lseek(fd, 0, SEEK_SET) == -1)
+		wo_die(1, "%s:", ent.path);
 	return ts;
 }
 
@@ -327,9 +333,10 @@ replay_start(const struct ropts *o, struct wo_src ***srcp)
 
 	ent.path = wo_malloc(strlen(o->session) + 16);
 	sprintf(ent.path, "%s/entries.ndjson", o->session);
-	if ((ent.fp = fopen(ent.path, "re")) == NULL && errno != ENOENT)
+	if ((ent.in = open(ent.path, O_RDONLY | O_CLOEXEC)) == -1 &&
+	    errno != ENOENT)
 		wo_die(1, "%s:", ent.path);
-	if (ent.fp != NULL && (first = first_entry(ent.fp)) < start)
+	if (ent.in != -1 && (first = first_entry(ent.in)) < start)
 		start = first;
 	if (isinf(start))
 		start = 0;
@@ -341,7 +348,7 @@ replay_start(const struct ropts *o, struct wo_src ***srcp)
 	/* Entries first: at equal times a shopper enters, then is seen. */
 	src = wo_calloc(ncams + 1, sizeof(*src));
 	base = wo_now();
-	if (ent.fp != NULL) {
+	if (ent.in != -1) {
 		ent.fd = new_pipe(&rd);
 		src[nsrc++] = wo_src_new(ent.path, rd, live, feeder_line,
 		    NULL, ent.path);
@@ -366,7 +373,7 @@ replay_wait(void)
 {
 	int i;
 
-	if (ent.fp != NULL)
+	if (ent.in != -1)
 		pthread_join(ent.th, NULL);
 	free(ent.path);
 	for (i = 0; i < ncams; i++) {
