@@ -83,9 +83,12 @@ errmsg(json_t *body, long status, char *err, size_t errlen)
 	    msg != NULL ? ": " : "", msg != NULL ? msg : "");
 }
 
-/* Full jitter keeps many stores that saw the same outage from retrying in step. */
+/*
+ * Jitter keeps many stores that saw the same outage from retrying in step;
+ * a Retry-After from the gateway (at least min seconds) is honoured.
+ */
 static void
-backoff(const struct gw_opts *o, int attempt)
+backoff(const struct gw_opts *o, int attempt, double min)
 {
 	struct timespec ts;
 	double w;
@@ -96,6 +99,8 @@ backoff(const struct gw_opts *o, int attempt)
 	if (w > BACKOFF_MAX)
 		w = BACKOFF_MAX;
 	w = w / 2 + w / 2 * ((double)random() / RAND_MAX);
+	if (w < min)
+		w = min;
 	ts.tv_sec = (time_t)w;
 	ts.tv_nsec = (long)((w - ts.tv_sec) * 1e9);
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
@@ -164,6 +169,8 @@ gw_post(const struct gw_opts *o, const char *path, const char *form,
 	struct buf b;
 	json_error_t jerr;
 	CURLcode rc;
+	curl_off_t ra;
+	double after;
 	char *url, *h;
 	long status;
 	int n;
@@ -178,12 +185,14 @@ gw_post(const struct gw_opts *o, const char *path, const char *form,
 	hdr = curl_slist_append(hdr, "Expect:");
 	*body = NULL;
 	rval = GW_FAILED;
+	after = 0;
 	for (n = 1; n <= o->tries; n++) {
 		if (n > 1)
-			backoff(o, n - 1);
+			backoff(o, n - 1, after);
 		memset(&b, 0, sizeof(b));
 		json_decref(*body);
 		*body = NULL;
+		after = 0;
 		status = attempt(o, url, form, hdr, &b, &rc, err, errlen);
 		if (b.s != NULL)
 			*body = json_loadb(b.s, b.len, 0, &jerr);
@@ -205,6 +214,8 @@ gw_post(const struct gw_opts *o, const char *path, const char *form,
 			continue;
 		}
 		errmsg(*body, status, err, errlen);
+		curl_easy_getinfo(curl, CURLINFO_RETRY_AFTER, &ra);
+		after = ra < BACKOFF_MAX ? (double)ra : BACKOFF_MAX;
 		if (status == 402) {
 			rval = GW_DECLINED;
 			break;

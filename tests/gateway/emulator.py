@@ -31,6 +31,7 @@ object, or --control FILE at start):
   {"delay_before": S, "delay_after": S}  every request waits S seconds
       before the endpoint runs / before the answer is sent.
   {"slow_s": S}
+  {"retry_after": S}  the Retry-After header of a 429 (default 0)
 GET /_ledger returns {"charges": [...], "refunds": [...], "requests": N,
 "executed": N} (requests to /v1/, and payment intent creations run):
 every PaymentIntent that moved money, once each; tests read it to check
@@ -226,7 +227,8 @@ class Handler(BaseHTTPRequestHandler):
         if replayed:
             self.send_header("Idempotent-Replayed", "true")
         if status == 429:
-            self.send_header("Retry-After", "0")
+            self.send_header("Retry-After", str(STATE["control"]
+                                                .get("retry_after", 0)))
         self.end_headers()
         try:
             self.wfile.write(data)
