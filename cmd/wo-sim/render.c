@@ -358,14 +358,20 @@ smooth(double a, double b, double t)
 	return f * f * (3 - 2 * f);
 }
 
+/*
+ * An item in a hand, a little beyond the hand so that the hand hides
+ * only its edge; a small one is drawn no smaller than a detector can
+ * learn from a 320x240 frame.
+ */
 static void
 held(const struct sim *s, struct cambuf *cb, int unit, double x, double y,
     double th, int parent)
 {
 	int it = s->units[unit].item;
 
-	box(cb, cb->img, x, y, s->boxw[it], s->boxh[it], th, s->colour[it],
-	    newobj(cb, C_ITEM, parent));
+	box(cb, cb->img, x + cos(th) * 0.05, y + sin(th) * 0.05,
+	    fmax(s->boxw[it], 0.11), fmax(s->boxh[it], 0.13), th,
+	    s->colour[it], newobj(cb, C_ITEM, parent));
 }
 
 static void
