@@ -53,6 +53,7 @@ $(B)/%.o: %.c
 $(B)/cmd/wo-detect.o $(B)/cmd/wo-detect/%.o: EXTRA_CFLAGS = $(DARKNET_CFLAGS) $(PNG_CFLAGS)
 $(B)/cmd/wo-sim.o $(B)/cmd/wo-sim/%.o: EXTRA_CFLAGS = $(PNG_CFLAGS)
 $(B)/cmd/wo-weigh.o $(B)/cmd/wo-weigh/%.o: EXTRA_CFLAGS = $(SERIAL_CFLAGS)
+$(B)/cmd/wo-track.o $(B)/cmd/wo-track/%.o: EXTRA_CFLAGS = $(PNG_CFLAGS)
 $(B)/cmd/wo-capture.o $(B)/cmd/wo-capture/%.o: EXTRA_CFLAGS = $(CURL_CFLAGS)
 $(B)/cmd/wo-charge.o $(B)/cmd/wo-charge/%.o: EXTRA_CFLAGS = $(CURL_CFLAGS)
 $(B)/cmd/wo-receipt.o $(B)/cmd/wo-receipt/%.o: EXTRA_CFLAGS = $(CURL_CFLAGS)
@@ -80,7 +81,7 @@ $(B)/bin/wo-detect: $(call objs,wo-detect) $(LIBWO)
 	$(LINK) $(call objs,wo-detect) $(LIBWO) $(JANSSON_LIBS) $(DARKNET_LIBS) $(JPEG_LIBS) $(PNG_LIBS) $(THREAD_LIBS) -lm
 $(B)/bin/wo-track: $(call objs,wo-track) $(LIBWO)
 	@mkdir -p $(@D)
-	$(LINK) $(call objs,wo-track) $(LIBWO) $(JANSSON_LIBS) -lm
+	$(LINK) $(call objs,wo-track) $(LIBWO) $(JANSSON_LIBS) $(JPEG_LIBS) $(PNG_LIBS) -lm
 $(B)/bin/wo-cart: $(call objs,wo-cart) $(LIBWO)
 	@mkdir -p $(@D)
 	$(LINK) $(call objs,wo-cart) $(LIBWO) $(JANSSON_LIBS) -lm

@@ -23,11 +23,23 @@ moment_clear(struct moment *m)
 	m->nperson = m->nhand = 0;
 }
 
+/* A box cut by the edge of the picture has its centre in the wrong place. */
+static int
+clipped(const struct wo_store *st, const struct box *b)
+{
+	const struct wo_cam *c = &st->cams[b->cam];
+
+	return b->x <= 1 || b->y <= 1 || b->x + b->w >= c->width - 1 ||
+	    b->y + b->h >= c->height - 1;
+}
+
 static int
 byconf(const void *a, const void *b)
 {
 	const struct box *x = *(struct box *const *)a, *y = *(struct box *const *)b;
 
+	if (x->clip != y->clip)
+		return x->clip - y->clip;
 	if (x->conf != y->conf)
 		return x->conf < y->conf ? 1 : -1;
 	/* Ties fall back to the input order, which keeps the output stable. */
@@ -117,8 +129,9 @@ body(const struct moment *m, const struct wo_store *st, const struct box *b,
  * person's centre straight down, so the box centre through the camera's
  * homography is where the person stands.  Views from different cameras
  * closer than r are one person; two boxes from one camera never are, which
- * keeps two shoppers standing close apart.  Strongest boxes go first, so an
- * observation's position leans to the best views.
+ * keeps two shoppers standing close apart.  Whole boxes go first, strongest
+ * first; a box cut by the picture's edge only confirms a whole view of the
+ * same person and moves it nowhere.
  */
 static int
 fuse(struct moment *m, const struct wo_store *st, int cls, double r,
@@ -129,8 +142,10 @@ fuse(struct moment *m, const struct wo_store *st, int cls, double r,
 
 	v = wo_calloc(m->nbox ? m->nbox : 1, sizeof(*v));
 	for (i = 0; i < m->nbox; i++)
-		if (m->box[i].cls == cls)
+		if (m->box[i].cls == cls) {
+			m->box[i].clip = clipped(st, &m->box[i]);
 			v[nv++] = &m->box[i];
+		}
 	qsort(v, nv, sizeof(*v), byconf);
 	for (i = 0; i < nv; i++) {
 		const struct box *b = v[i];
@@ -157,7 +172,8 @@ fuse(struct moment *m, const struct wo_store *st, int cls, double r,
 			out[best].y = y;
 			out[best].conf = b->conf;
 			out[best].n = 1;
-		} else {
+			out[best].clean = !b->clip;
+		} else if (!b->clip || !out[best].clean) {
 			struct obs *o = &out[best];
 			double w = o->n * 1.0;
 
@@ -165,6 +181,15 @@ fuse(struct moment *m, const struct wo_store *st, int cls, double r,
 			o->x = (o->x * w + x) / (w + 1);
 			o->y = (o->y * w + y) / (w + 1);
 			o->n++;
+		}
+		if (b->hashist) {
+			struct obs *o = &out[best];
+			int k;
+
+			for (k = 0; k < NHIST; k++)
+				o->hist[k] = (o->hist[k] * o->hashist +
+				    b->hist[k]) / (o->hashist + 1);
+			o->hashist++;
 		}
 		out[best].cams |= bit;
 		if (cls == CLS_HAND) {

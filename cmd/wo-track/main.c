@@ -9,7 +9,7 @@
 #include "track.h"
 
 static const char usage[] =
-    "wo-track -s STORE.json [-b SECONDS] [-c CONF] [-g METRES] [-w SECONDS]";
+    "wo-track -s STORE.json [-M] [-b SECONDS] [-c CONF] [-g METRES] [-w SECONDS]";
 
 /* Tuning that is not worth an option; the man page explains each. */
 #define POS_VAR		0.05	/* m^2, a new track's position variance */
@@ -29,6 +29,9 @@ static const char usage[] =
 #define REACH		1.0	/* m from a person's centre to their hand */
 #define PERSON_FUSE	0.6	/* m, views closer than this are one person */
 #define HAND_FUSE	0.25	/* m, likewise for hands */
+#define APP_W		1.0	/* m of distance worth a wholly different look */
+#define APP_RATE	0.1	/* how fast a track's look follows its views */
+#define APP_APART	0.8	/* m to the next person for a view to teach it */
 #define HAND_GATE	0.35	/* m a hand may move between two moments */
 #define HAND_LOST	0.3	/* s unseen before a hand is forgotten */
 
@@ -45,6 +48,8 @@ struct trk {
 	int	 confirmed;
 	int	 ingate;	/* born in an entry gate: waits for its entry */
 	int	 matched;	/* index of this moment's view, or -1 */
+	int	 hasapp;
+	float	 app[NHIST];	/* what they look like, a running mean */
 };
 
 /*
@@ -64,6 +69,8 @@ struct entry {
 };
 
 static struct wo_store *st;
+static int motion_only;		/* -M: never read the frames */
+static int unread;		/* frames that could not be read */
 static double gate_m = 1.0, hi_conf = 0.5, window = 0.05, bind_s = 3.0;
 static struct trk *trk;
 static int ntrk, captrk, nextid = 1;
@@ -122,6 +129,24 @@ find_entry(double x, double y, double t)
 	return -1;
 }
 
+/* A view teaches a track its look only when nobody else is in it. */
+static void
+learn(struct trk *k, const struct obs *o)
+{
+	int j;
+
+	if (!o->hashist)
+		return;
+	for (j = 0; j < mo.nperson; j++)
+		if (&mo.person[j] != o && hypot(mo.person[j].x - o->x,
+		    mo.person[j].y - o->y) < APP_APART)
+			return;
+	for (j = 0; j < NHIST; j++)
+		k->app[j] = k->hasapp ? k->app[j] * (1 - APP_RATE) +
+		    o->hist[j] * APP_RATE : o->hist[j];
+	k->hasapp = 1;
+}
+
 static void
 birth(const struct obs *o, double t)
 {
@@ -142,6 +167,7 @@ birth(const struct obs *o, double t)
 	k->hits = 1;
 	k->matched = -1;
 	k->ingate = in_gate(o->x, o->y, 1, GATE_MARGIN) >= 0;
+	learn(k, o);
 	if (k->ingate && (e = find_entry(o->x, o->y, t)) >= 0)
 		bind(k, e);
 }
@@ -233,11 +259,17 @@ match(int *tk, int nt, struct obs *o, int no, double mincf, double maxcf,
 				if (dl < d)
 					d = dl;
 			}
-			/* Each track's own gate, folded into one: out is out. */
+			/*
+			 * Each track's own gate, folded into one: out is out.
+			 * Within it, looks count: two shoppers walking through
+			 * each other are told apart by their clothes.
+			 */
+			if (d <= g && k->hasapp && p->hashist)
+				d += APP_W * (1 - hist_sim(k->app, p->hist));
 			c[i * n + j] = d <= g ? d : INFINITY;
 		}
 	}
-	hungarian(c, nt, n, LOST_GATE_MAX, as);
+	hungarian(c, nt, n, LOST_GATE_MAX + APP_W, as);
 	for (i = 0; i < nt; i++) {
 		if (as[i] < 0)
 			continue;
@@ -252,6 +284,7 @@ match(int *tk, int nt, struct obs *o, int no, double mincf, double maxcf,
 static void
 update(struct trk *k, const struct obs *o, double t)
 {
+	learn(k, o);
 	/* A track found after a long gap restarts its motion from the view. */
 	if (t - k->seen > LOST_AFTER) {
 		double dt = t - k->seen;
@@ -528,8 +561,9 @@ on_frame(const struct wo_ev *ev)
 {
 	const char *cam;
 	json_t *objs, *o;
+	const char *path;
 	size_t i;
-	int c;
+	int c, from = mo.nbox, persons = 0;
 
 	if (!wo_need_str(ev, "cam", &cam))
 		return;
@@ -569,9 +603,17 @@ on_frame(const struct wo_ev *ev)
 		b.y = json_number_value(json_object_get(o, "y"));
 		b.w = json_number_value(json_object_get(o, "w"));
 		b.h = json_number_value(json_object_get(o, "h"));
-		if (b.conf >= LOW_CONF)
+		b.hashist = 0;
+		if (b.conf >= LOW_CONF) {
 			moment_add(&mo, &b);
+			persons += b.cls == CLS_PERSON;
+		}
 	}
+	if (persons > 0 && !motion_only &&
+	    (path = wo_str(ev, "path")) != NULL && !appear(path, &mo, from) &&
+	    !unread++)
+		wo_warn("%s: cannot read the frame; tracking by motion alone",
+		    path);
 }
 
 /*
@@ -590,7 +632,7 @@ main(int argc, char *argv[])
 	int ch, i;
 
 	wo_init(argv[0]);
-	while ((ch = getopt_long(argc, argv, "b:c:g:hs:w:", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "b:c:g:hMs:w:", lo, NULL)) != -1) {
 		if (wo_common_opt(ch, usage))
 			continue;
 		switch (ch) {
@@ -602,6 +644,9 @@ main(int argc, char *argv[])
 			break;
 		case 'g':
 			gate_m = wo_strtod(optarg, 0.01, LOST_GATE_MAX, "gate");
+			break;
+		case 'M':
+			motion_only = 1;
 			break;
 		case 's':
 			store = optarg;

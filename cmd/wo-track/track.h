@@ -18,17 +18,24 @@ double	 kf_maha(const struct kf *kf, double zx, double zy, double r);
 int	 hungarian(const double *cost, int n, int m, double gate, int *assign);
 
 /* fuse.c: one moment's detections from every camera, on the floor. */
+#define NHIST	64	/* colour histogram bins, 4 x 4 x 4 RGB */
+
 struct obs {
 	double	 x, y, conf;
 	unsigned long cams;	/* bit per camera that saw it */
 	int	 n;		/* detections fused into it */
 	double	 item;		/* hands: conf of an item held, 0 none */
+	int	 clean;		/* some view of it was not cut by an edge */
+	int	 hashist;
+	float	 hist[NHIST];	/* persons: colours, the views' mean */
 	int	 used;
 };
 
 struct box {
-	int	 cam, cls;
+	int	 cam, cls, clip;
 	double	 conf, x, y, w, h;	/* pixels */
+	int	 hashist;
+	float	 hist[NHIST];
 };
 
 enum { CLS_PERSON, CLS_HAND, CLS_ITEM };
@@ -45,5 +52,9 @@ void	 moment_add(struct moment *m, const struct box *b);
 void	 moment_fuse(struct moment *m, const struct wo_store *st,
 	    double person_r, double hand_r);
 void	 moment_clear(struct moment *m);
+
+/* appear.c */
+int	 appear(const char *path, struct moment *m, int from);
+double	 hist_sim(const float *a, const float *b);
 
 #endif
