@@ -128,7 +128,7 @@ appear(const char *path, struct moment *m, int from)
 			for (u = x0; u <= x1; u++) {
 				const unsigned char *p = px + ((size_t)v * w + u) * 3;
 
-				k = (p[0] >> 6) * 16 + (p[1] >> 6) * 4 + (p[2] >> 6);
+				k = (p[0] >> 5) * 64 + (p[1] >> 5) * 8 + (p[2] >> 5);
 				b->hist[k] += 1;
 				tot += 1;
 			}

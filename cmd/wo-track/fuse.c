@@ -74,6 +74,19 @@ held(const struct moment *m, const struct box *h)
  * otherwise it is in the middle.
  */
 #define BODY_R	0.18	/* m, half a body along the arm, shoulder to back */
+#define EDGE_PX	3	/* pixels from a box's edge that still touch it */
+
+/*
+ * A person's own outstretched hand is the far end of their box, so it
+ * touches the box's edge; a neighbour's hand reaching across lies inside.
+ */
+static int
+at_edge(const struct box *b, const struct box *h)
+{
+	return h->x - b->x <= EDGE_PX || h->y - b->y <= EDGE_PX ||
+	    b->x + b->w - (h->x + h->w) <= EDGE_PX ||
+	    b->y + b->h - (h->y + h->h) <= EDGE_PX;
+}
 
 static int
 body(const struct moment *m, const struct wo_store *st, const struct box *b,
@@ -103,7 +116,7 @@ body(const struct moment *m, const struct wo_store *st, const struct box *b,
 
 		if (h->cls != CLS_HAND || h->cam != b->cam || u < b->x ||
 		    u > b->x + b->w || v < b->y || v > b->y + b->h ||
-		    !wo_homog(H, u, v, &p[0], &p[1]))
+		    !at_edge(b, h) || !wo_homog(H, u, v, &p[0], &p[1]))
 			continue;
 		n++;
 		for (i = 0; i < 2; i++) {

@@ -18,7 +18,7 @@ double	 kf_maha(const struct kf *kf, double zx, double zy, double r);
 int	 hungarian(const double *cost, int n, int m, double gate, int *assign);
 
 /* fuse.c: one moment's detections from every camera, on the floor. */
-#define NHIST	64	/* colour histogram bins, 4 x 4 x 4 RGB */
+#define NHIST	512	/* colour histogram bins, 8 x 8 x 8 RGB */
 
 struct obs {
 	double	 x, y, conf;
