@@ -1,5 +1,5 @@
 #!/bin/sh
-# wo-weigh-serial: live readings through a socat pseudo-terminal pair give the replay's changes; a port that vanishes is announced, reopened, and nothing read before it is lost
+# wo-weigh-serial: live readings through a socat pseudo-terminal pair give the replay's changes; a port missing at the start or vanishing later is announced and reopened, and nothing read before is lost
 command -v socat >/dev/null 2>&1 || exit 77
 command -v python3 >/dev/null 2>&1 || exit 77
 d=$(pwd)
@@ -65,9 +65,12 @@ await() {
 	done
 }
 
-pair
+# The controller is not plugged in yet when wo-weigh starts.
 wo-weigh -s "$shelf/store.json" -p "$d/a" </dev/null >out 2>err &
 W=$!
+await '"port-down"' 1
+pair
+await '"port-up"' 1
 feed 0 8.6 || fail "feeder"
 await '"weight"' 3
 
@@ -75,10 +78,10 @@ await '"weight"' 3
 kill "$S"
 wait "$S"
 S=
-await '"port-down"' 1
+await '"port-down"' 2
 sleep 0.5
 pair
-await '"port-up"' 1
+await '"port-up"' 2
 feed 8.6 14 || fail "feeder"
 await '"weight"' 4
 
@@ -92,7 +95,8 @@ evs = [json.loads(l) for l in open("out")]
 got = [(e["type"], e.get("plate") or e.get("kind"),
         round(e["delta_g"] / 10) * 10 if "delta_g" in e else None,
         e.get("units")) for e in evs]
-want = [("weight", "A1", -350, -1), ("weight", "B1", -120, -2),
+want = [("alert", "port-down", None, None), ("alert", "port-up", None, None),
+        ("weight", "A1", -350, -1), ("weight", "B1", -120, -2),
         ("weight", "A1", -350, -1),
         ("alert", "port-down", None, None), ("alert", "port-up", None, None),
         ("weight", "B1", 60, 1)]
@@ -105,6 +109,10 @@ for e in evs:
     if e["type"] == "weight" and not e["t0"] <= e["t1"] <= e["ts"]:
         print("times out of order", e); sys.exit(1)
 PY
-grep -q "^wo-weigh: $d/a: port-down: " err || fail "no port-down on stderr"
-grep -q "^wo-weigh: $d/a: port-up: reopened$" err || fail "no port-up on stderr"
+grep -q "^wo-weigh: $d/a: port-down: no such serial port$" err ||
+    fail "no port-down for the missing port on stderr"
+grep -q "^wo-weigh: $d/a: port-down: hung up$" err ||
+    fail "no port-down for the lost port on stderr"
+[ "$(grep -c "^wo-weigh: $d/a: port-up: reopened$" err)" -eq 2 ] ||
+    fail "no port-up on stderr"
 exit 0

@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,8 @@ struct port {
 };
 
 static struct port *ports;
-static volatile sig_atomic_t stopping;
+/* Set by SIGINT or SIGTERM, read by every reader: lock-free, so signal-safe. */
+static atomic_int stopping;
 
 static void
 on_signal(int sig)
