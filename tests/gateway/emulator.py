@@ -38,9 +38,9 @@ every PaymentIntent that moved money, once each; tests read it to check
 that every visit was charged exactly once.
 
 Usage: emulator.py --key SECRET --port-file FILE [--control FILE] [--log FILE]
-                   [--tls-cert PEM --tls-key PEM]
+                   [--tls-cert PEM --tls-key PEM] [--lifetime SECONDS]
 It listens on 127.0.0.1 on a free port and writes the port to FILE; with
---tls-cert it speaks https.
+--tls-cert it speaks https.  It exits after --lifetime seconds (900).
 """
 
 import argparse
@@ -360,6 +360,9 @@ def main():
     ap.add_argument("--log")
     ap.add_argument("--tls-cert", help="serve https with this PEM chain")
     ap.add_argument("--tls-key")
+    ap.add_argument("--lifetime", type=float, default=900,
+                    help="exit after this many seconds, in case the test "
+                    "that started it could not stop it")
     ARGS = ap.parse_args()
     if ARGS.control:
         with open(ARGS.control) as fp:
@@ -370,6 +373,9 @@ def main():
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(ARGS.tls_cert, ARGS.tls_key)
         srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+    timer = threading.Timer(ARGS.lifetime, os._exit, (1,))
+    timer.daemon = True
+    timer.start()
     tmp = ARGS.port_file + ".tmp"
     with open(tmp, "w") as fp:
         fp.write("%d\n" % srv.server_address[1])
