@@ -22,6 +22,7 @@ static const char usage[] =
 #define WALK_MAX	2.0	/* m/s, how far a lost shopper may have gone */
 #define LOST_GATE_MAX	3.0	/* m, the widest a lost track's gate grows */
 #define EXIT_AFTER	0.3	/* s unseen in an exit gate before exit */
+#define COAST		2.0	/* s a lost track is predicted on and shown */
 #define DROP_AFTER	600	/* s unseen anywhere before a track is dropped */
 #define STRAY_HITS	10	/* views to confirm a track born off the gate */
 #define GATE_HITS	2	/* views to confirm one born in the gate, unbound */
@@ -446,6 +447,9 @@ step(void)
 	drop_old_entries(t);
 	tk = wo_calloc(ntrk + 1, sizeof(*tk));
 	for (i = 0; i < ntrk; i++) {
+		/* Unseen for long, a shopper has stopped somewhere. */
+		if (t - trk[i].seen > COAST)
+			trk[i].kf.x[2] = trk[i].kf.x[3] = 0;
 		kf_predict(&trk[i].kf, t - trk[i].t, ACCEL_Q);
 		trk[i].t = t;
 		trk[i].matched = -1;
@@ -491,10 +495,17 @@ step(void)
 			k->id = nextid++;
 		}
 	}
-	/* Leaving: unseen for a moment with the last view in an exit gate. */
+	/*
+	 * Leaving: unseen for a moment with the last view in an exit gate, or
+	 * lost on the way there (a blind spot before the gate) and predicted
+	 * to have walked into it.
+	 */
 	for (i = 0; i < ntrk; ) {
 		struct trk *k = &trk[i];
 		int g = in_gate(k->lx, k->ly, 0, GATE_MARGIN), gone = 0;
+
+		if (g < 0)
+			g = in_gate(k->kf.x[0], k->kf.x[1], 0, 0);
 
 		if (k->confirmed && g >= 0 && t - k->seen >= EXIT_AFTER) {
 			emit_exit(k, g, t);
@@ -517,9 +528,14 @@ step(void)
 		json_t *x;
 		double cf = k->conf;
 
-		/* One unseen in an exit gate is most likely gone already. */
+		/*
+		 * One unseen in an exit gate is most likely gone already; one
+		 * unseen for long is somewhere we cannot say, and is kept
+		 * only to be found again.
+		 */
 		if (!k->confirmed || (k->seen < t &&
-		    in_gate(k->lx, k->ly, 0, GATE_MARGIN) >= 0))
+		    in_gate(k->lx, k->ly, 0, GATE_MARGIN) >= 0) ||
+		    t - k->seen > COAST)
 			continue;
 		/* Confidence fades while a track runs on prediction alone. */
 		if (t > k->seen)
@@ -696,6 +712,8 @@ main(int argc, char *argv[])
 		struct trk *k = &trk[i];
 		int g = in_gate(k->lx, k->ly, 0, GATE_MARGIN);
 
+		if (g < 0)
+			g = in_gate(k->kf.x[0], k->kf.x[1], 0, 0);
 		if (k->confirmed && g >= 0)
 			emit_exit(k, g, tlast);
 	}
