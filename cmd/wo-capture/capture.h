@@ -122,6 +122,7 @@ struct lopts {
 	double		 fps;		/* 0: as the camera sends */
 	long long	 count;		/* frames per camera; 0: no end */
 	double		 deadline;	/* wall clock to stop at; 0: none */
+	long		 timeout;	/* seconds of silence: camera gone */
 	const char	*entries;
 };
 

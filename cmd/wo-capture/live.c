@@ -19,8 +19,6 @@
 /* Reconnection waits double from the first to the last, in seconds. */
 #define BACKOFF_MIN	0.25
 #define BACKOFF_MAX	8.0
-/* A camera that sends nothing for this long is taken to be gone. */
-#define STALL_S		5L
 
 struct cam {
 	const struct lcam *c;
@@ -30,10 +28,11 @@ struct cam {
 	struct mjpeg	 mj;
 	CURL		*curl;
 	char		 cerr[CURL_ERROR_SIZE];
+	char		 why[64];	/* why we broke a transfer off */
 	unsigned char	*snap;		/* -s: the picture being fetched */
 	size_t		 snaplen, snapcap;
 	long long	 nframes;
-	double		 next, backoff, downsince, now;
+	double		 next, backoff, downsince, now, lastdata;
 	int		 down, attempts, full, done;
 	int		 fifo, got;	/* -m: a FIFO; bytes came */
 };
@@ -174,7 +173,7 @@ stream_data(char *p, size_t size, size_t n, void *arg)
 {
 	struct cam *c = arg;
 
-	c->now = wo_now();
+	c->now = c->lastdata = wo_now();
 	mjpeg_feed(&c->mj, p, n, c->now);
 	return cam_stop(c) ? 0 : n;
 }
@@ -184,6 +183,7 @@ snap_data(char *p, size_t size, size_t n, void *arg)
 {
 	struct cam *c = arg;
 
+	c->lastdata = wo_now();
 	if (c->snaplen + n > c->snapcap) {
 		while (c->snaplen + n > c->snapcap)
 			c->snapcap = c->snapcap ? c->snapcap * 2 : 65536;
@@ -194,11 +194,23 @@ snap_data(char *p, size_t size, size_t n, void *arg)
 	return n;
 }
 
+/*
+ * Called at least once a second while a transfer lasts.  curl's own
+ * low-speed limit averages over several seconds, too slow to notice a
+ * camera gone quiet: silence is timed here from the last bytes.
+ */
 static int
 progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
     curl_off_t un)
 {
-	return cam_stop(arg);
+	struct cam *c = arg;
+
+	if (wo_now() - c->lastdata > opt->timeout) {
+		snprintf(c->why, sizeof(c->why), "nothing received for %ld s",
+		    opt->timeout);
+		return 1;
+	}
+	return cam_stop(c);
 }
 
 static void
@@ -216,9 +228,7 @@ curl_setup(struct cam *c, curl_write_callback wr)
 	curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c->curl, CURLOPT_FAILONERROR, 1L);
 	curl_easy_setopt(c->curl, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT, STALL_S);
-	curl_easy_setopt(c->curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(c->curl, CURLOPT_LOW_SPEED_TIME, STALL_S);
+	curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT, opt->timeout);
 	curl_easy_setopt(c->curl, CURLOPT_USERAGENT,
 	    "wo-capture/" WO_VERSION);
 }
@@ -226,6 +236,8 @@ curl_setup(struct cam *c, curl_write_callback wr)
 static const char *
 curl_why(struct cam *c, CURLcode rc)
 {
+	if (c->why[0] != '\0')
+		return c->why;
 	if (rc == CURLE_OK)
 		return "the stream ended";
 	return c->cerr[0] != '\0' ? c->cerr : curl_easy_strerror(rc);
@@ -239,7 +251,8 @@ run_stream(struct cam *c)
 
 	curl_setup(c, stream_data);
 	while (!cam_stop(c)) {
-		c->cerr[0] = '\0';
+		c->cerr[0] = c->why[0] = '\0';
+		c->lastdata = wo_now();
 		rc = curl_easy_perform(c->curl);
 		/* A frame we cut short ourselves is no camera's fault. */
 		if (cam_stop(c))
@@ -264,8 +277,8 @@ run_snapshot(struct cam *c)
 	next = wo_now();
 	while (!cam_stop(c)) {
 		c->snaplen = 0;
-		c->cerr[0] = '\0';
-		c->now = wo_now();
+		c->cerr[0] = c->why[0] = '\0';
+		c->now = c->lastdata = wo_now();
 		rc = curl_easy_perform(c->curl);
 		if (cam_stop(c))
 			break;

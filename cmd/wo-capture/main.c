@@ -15,10 +15,13 @@ static const char usage[] =
     "[--to SECONDS]\n"
     "wo-capture -o DIR [--spool-max BYTES] [-e ENTRIES] [-f FPS] "
     "[-n COUNT] [-d SECONDS]\n"
-    "           [--lag SECONDS] [-c CAM] ... "
+    "           [--lag SECONDS] [--timeout SECONDS] [-c CAM] ... "
     "-m [CAM=]FILE | -u [CAM=]URL | -s [CAM=]URL ...";
 
-enum { OPT_FROM = WO_OPT_FIRST_FREE, OPT_TO, OPT_SPOOL_MAX, OPT_LAG };
+enum {
+	OPT_FROM = WO_OPT_FIRST_FREE, OPT_TO, OPT_SPOOL_MAX, OPT_LAG,
+	OPT_TIMEOUT
+};
 
 static const struct option longopts[] = {
 	WO_COMMON_LONGOPTS,
@@ -26,6 +29,7 @@ static const struct option longopts[] = {
 	{ "to", required_argument, NULL, OPT_TO },
 	{ "spool-max", required_argument, NULL, OPT_SPOOL_MAX },
 	{ "lag", required_argument, NULL, OPT_LAG },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -211,6 +215,7 @@ main(int argc, char *argv[])
 	wo_init(argv[0]);
 	lo.spool = getenv("WO_SPOOL");
 	lo.spool_max = 1LL << 30;
+	lo.timeout = 5;
 	ro.to = -1;
 	while ((c = getopt_long(argc, argv, "c:d:e:f:hm:n:o:r:s:u:x:",
 	    longopts, NULL)) != -1) {
@@ -265,6 +270,10 @@ main(int argc, char *argv[])
 			break;
 		case OPT_SPOOL_MAX:
 			lo.spool_max = bytes(optarg);
+			live = 1;
+			break;
+		case OPT_TIMEOUT:
+			lo.timeout = wo_strtonum(optarg, 1, 3600, "timeout");
 			live = 1;
 			break;
 		case OPT_LAG:

@@ -34,6 +34,13 @@ struct rentries {
 	pthread_t	 th;
 };
 
+/*
+ * What a paced source promises before it sleeps is a little less than the
+ * time of its next event, since another source's event at the very same
+ * time must wait for it: at equal times sources keep their order.
+ */
+#define TIE	0.0005
+
 static struct rcam *cams;
 static int ncams;
 static struct rentries ent;
@@ -152,7 +159,7 @@ cam_thread(void *arg)
 	for (i = 0; i < c->n && !stopping; i++) {
 		ts = c->f[i].ms / 1000.0;
 		if (speed > 0) {
-			feed(c->fd, "P %.3f", ts);
+			feed(c->fd, "P %.4f", ts - TIE);
 			if (!sleep_until(due(ts), 0))
 				break;
 		}
@@ -202,7 +209,7 @@ entry_line(void *arg, long n, char *line, size_t len)
 		if (ts >= t1)
 			return 0;
 		if (speed > 0) {
-			feed(ent.fd, "P %.3f", ts);
+			feed(ent.fd, "P %.4f", ts - TIE);
 			if (!sleep_until(due(ts), 0))
 				return 0;
 		}
@@ -277,7 +284,7 @@ replay_start(const struct ropts *o, struct wo_src ***srcp)
 	char *dir, **names = NULL;
 	size_t nnames = 0, cap = 0;
 	double start = INFINITY, first;
-	int i, j, nsrc = 0, rd, live = o->speed > 0;
+	int i, j, nsrc = 0, rd;
 	DIR *d;
 
 	speed = o->speed;
@@ -345,12 +352,17 @@ replay_start(const struct ropts *o, struct wo_src ***srcp)
 	for (i = 0; i < ncams; i++)
 		trim(&cams[i]);
 
-	/* Entries first: at equal times a shopper enters, then is seen. */
+	/*
+	 * Entries first: at equal times a shopper enters, then is seen.
+	 * Paced or not, the pipes are read as files, not live: a replay's
+	 * times are not the wall clock's, and the promises ("P") of the
+	 * threads let the merge read the source whose event is due next.
+	 */
 	src = wo_calloc(ncams + 1, sizeof(*src));
 	base = wo_now();
 	if (ent.in != -1) {
 		ent.fd = new_pipe(&rd);
-		src[nsrc++] = wo_src_new(ent.path, rd, live, feeder_line,
+		src[nsrc++] = wo_src_new(ent.path, rd, 0, feeder_line,
 		    NULL, ent.path);
 		if ((errno = pthread_create(&ent.th, NULL, entries_thread,
 		    NULL)) != 0)
@@ -358,7 +370,7 @@ replay_start(const struct ropts *o, struct wo_src ***srcp)
 	}
 	for (i = 0; i < ncams; i++) {
 		cams[i].fd = new_pipe(&rd);
-		src[nsrc++] = wo_src_new(cams[i].name, rd, live, feeder_line,
+		src[nsrc++] = wo_src_new(cams[i].name, rd, 0, feeder_line,
 		    NULL, cams[i].name);
 		if ((errno = pthread_create(&cams[i].th, NULL, cam_thread,
 		    &cams[i])) != 0)
