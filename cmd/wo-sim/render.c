@@ -374,15 +374,42 @@ held(const struct sim *s, struct cambuf *cb, int unit, double x, double y,
 	    s->colour[it], newobj(cb, C_ITEM, parent));
 }
 
+/* A soft shadow: the floor under a person darkened, no object of its own. */
+static void
+shadow(struct cambuf *cb, double cx, double cy, double a, double b,
+    double th)
+{
+	double ca = cos(th), sa = sin(th), dx, dy, p, q, e;
+	int bx[4], u, v, c;
+
+	if (!pixbox(cb, cx - a, cy - a, cx + a, cy + a, bx))
+		return;
+	for (v = bx[1]; v <= bx[3]; v++)
+		for (u = bx[0]; u <= bx[2]; u++) {
+			size_t k = (size_t)v * cb->w + u;
+
+			dx = cb->fx[k] - cx;
+			dy = cb->fy[k] - cy;
+			p = (dx * ca + dy * sa) / a;
+			q = (-dx * sa + dy * ca) / b;
+			if ((e = p * p + q * q) > 1.0)
+				continue;
+			for (c = 0; c < 3; c++)
+				cb->img[3 * k + c] = (unsigned char)
+				    (cb->img[3 * k + c] * (0.62 + 0.38 * e));
+		}
+}
+
 static void
 draw_person(const struct sim *s, struct cambuf *cb, const struct shopper *p,
     double t)
 {
-	double x, y, f, ex, ey, fx, fy, sz = p->size, ext;
+	double x, y, f, ex, ey, fx, fy, sz = p->size, ext, walk = 0;
+	double x0, y0, x1, y1, g;
 	struct rgb sleeve = { (unsigned char)(p->shirt.r * 0.85),
 	    (unsigned char)(p->shirt.g * 0.85),
 	    (unsigned char)(p->shirt.b * 0.85) };
-	int me, hand, busy = -1, inhand = -1, c[16], nc, k;
+	int me, hand, busy = -1, inhand = -1, c[16], nc, k, side;
 	const struct reach *act = NULL;
 	size_t i;
 
@@ -394,60 +421,75 @@ draw_person(const struct sim *s, struct cambuf *cb, const struct shopper *p,
 	for (i = 0; i < p->nr; i++)
 		if (t >= p->r[i].t0 && t < p->r[i].t3)
 			act = &p->r[i];
+	if (act != NULL) {
+		busy = act->hand;
+		if (act->kind == R_TAKE && t >= ms(act->t2) && act->nunits > 0)
+			inhand = act->units[0];
+		if (act->kind != R_TAKE && t < ms(act->t1) && act->nunits > 0)
+			inhand = act->units[0];
+	}
+	nc = carried(s, p, t, c, 16);
+	for (k = 0; k < nc; k++)
+		if (c[k] == inhand)
+			c[k] = c[--nc];
+	pose(p, t - 0.05, &x0, &y0, &g);
+	pose(p, t + 0.05, &x1, &y1, &g);
+	walk = fmin(1.0, hypot(x1 - x0, y1 - y0) / 0.1);
 	me = newobj(cb, C_PERSON, -1);
 	if (me >= 0 && s->exposure > 0) {
-		double x0, y0, x1, y1, u0, v0, u1, v1, g;
+		double u0, v0, u1, v1;
 
-		pose(p, t - 0.05, &x0, &y0, &g);
-		pose(p, t + 0.05, &x1, &y1, &g);
 		if (wo_homog(cb->cam->Hinv, x0, y0, &u0, &v0) &&
 		    wo_homog(cb->cam->Hinv, x1, y1, &u1, &v1)) {
 			cb->obj[me].vu = (u1 - u0) / 0.1;
 			cb->obj[me].vv = (v1 - v0) / 0.1;
 		}
 	}
+	/* The lights are above and a little behind the cameras. */
+	shadow(cb, x + 0.06, y + 0.08, 0.34 * sz, 0.24 * sz, f + M_PI / 2);
+	/* Free arms hang by the body and swing as the shopper walks. */
+	for (side = -1; side <= 1; side += 2) {
+		double sx = x + ex * side * 0.2 * sz, sy = y + ey * side * 0.2 *
+		    sz, sw = walk * 0.14 * sz * sin(2 * M_PI * 0.9 * t +
+		    (side > 0 ? 0 : M_PI));
+
+		if (busy == (side > 0) || (nc > 0 && (busy == 1 ? -1 : 1) ==
+		    side))
+			continue;
+		capsule(cb, cb->img, sx, sy, sx + fx * sw + ex * side * 0.03,
+		    sy + fy * sw + ey * side * 0.03, 0.045 * sz, sleeve, me);
+	}
 	ellipse(cb, cb->img, x, y, 0.25 * sz, 0.14 * sz, f + M_PI / 2,
 	    p->shirt, 0.35, me);
-	nc = carried(s, p, t, c, 16);
 	if (act != NULL) {
 		double sx = x + ex * (act->hand ? 0.19 : -0.19) * sz;
 		double sy = y + ey * (act->hand ? 0.19 : -0.19) * sz, hx, hy;
 
 		ext = smooth(act->t0, act->t1, t) * (1 - smooth(act->t2,
 		    act->t3, t));
-		busy = act->hand;
 		hx = sx + ext * (act->tx - sx);
 		hy = sy + ext * (act->ty - sy);
-		if (act->kind == R_TAKE && t >= ms(act->t2) && act->nunits > 0)
-			inhand = act->units[0];
-		if (act->kind != R_TAKE && t < ms(act->t1) && act->nunits > 0)
-			inhand = act->units[0];
 		if (ext > 0.08) {
 			capsule(cb, cb->img, sx, sy, hx, hy, 0.05 * sz, sleeve,
 			    me);
 			if (inhand >= 0)
-				held(s, cb, inhand, hx + fx * 0.05,
-				    hy + fy * 0.05, f, me);
+				held(s, cb, inhand, hx, hy, f, me);
 			hand = newobj(cb, C_HAND, me);
 			ellipse(cb, cb->img, hx, hy, 0.085, 0.085, 0, p->skin,
 			    0.25, hand);
 		}
 	}
 	/* The other hand carries what was taken, in front of the body. */
-	for (k = 0; k < nc; k++)
-		if (c[k] == inhand)
-			c[k] = c[--nc];
 	if (nc > 0) {
-		double side = busy == 1 ? -1 : 1;
-		double sx = x + ex * side * 0.19 * sz, sy = y + ey * side * 0.19 *
-		    sz;
-		double hx = x + fx * 0.32 * sz + ex * side * 0.1 * sz;
-		double hy = y + fy * 0.32 * sz + ey * side * 0.1 * sz;
+		double sd = busy == 1 ? -1 : 1;
+		double sx = x + ex * sd * 0.19 * sz, sy = y + ey * sd * 0.19 * sz;
+		double hx = x + fx * 0.32 * sz + ex * sd * 0.1 * sz;
+		double hy = y + fy * 0.32 * sz + ey * sd * 0.1 * sz;
 
 		capsule(cb, cb->img, sx, sy, hx, hy, 0.05 * sz, sleeve, me);
 		for (k = nc > 2 ? 1 : nc - 1; k >= 0; k--)
-			held(s, cb, c[k], hx + fx * 0.05 - ex * side * 0.07 * k,
-			    hy + fy * 0.05 - ey * side * 0.07 * k, f, me);
+			held(s, cb, c[k], hx - ex * sd * 0.07 * k,
+			    hy - ey * sd * 0.07 * k, f, me);
 		hand = newobj(cb, C_HAND, me);
 		ellipse(cb, cb->img, hx, hy, 0.085, 0.085, 0, p->skin, 0.25,
 		    hand);
