@@ -138,6 +138,30 @@ body(const struct moment *m, const struct wo_store *st, const struct box *b,
 }
 
 /*
+ * The person view whose box the hand box ends, when exactly one does in
+ * its picture: an outstretched arm makes its owner's box reach out to the
+ * hand, while a neighbour's box it crosses has it inside.  -1 otherwise.
+ */
+static int
+ends(const struct moment *m, const struct box *h)
+{
+	int i, o = -1, n = 0;
+
+	for (i = 0; i < m->nbox; i++) {
+		const struct box *b = &m->box[i];
+		double u = h->x + h->w / 2, v = h->y + h->h / 2;
+
+		if (b->cls != CLS_PERSON || b->cam != h->cam || b->obs < 0 ||
+		    u < b->x || u > b->x + b->w || v < b->y ||
+		    v > b->y + b->h || !at_edge(b, h))
+			continue;
+		o = b->obs;
+		n++;
+	}
+	return n == 1 ? o : -1;
+}
+
+/*
  * Merges the boxes of class cls into observations: overhead cameras see a
  * person's centre straight down, so the box centre through the camera's
  * homography is where the person stands.  Views from different cameras
@@ -156,12 +180,13 @@ fuse(struct moment *m, const struct wo_store *st, int cls, double r,
 	v = wo_calloc(m->nbox ? m->nbox : 1, sizeof(*v));
 	for (i = 0; i < m->nbox; i++)
 		if (m->box[i].cls == cls) {
+			m->box[i].obs = -1;
 			m->box[i].clip = clipped(st, &m->box[i]);
 			v[nv++] = &m->box[i];
 		}
 	qsort(v, nv, sizeof(*v), byconf);
 	for (i = 0; i < nv; i++) {
-		const struct box *b = v[i];
+		struct box *b = v[i];
 		unsigned long bit = 1UL << (b->cam % (8 * sizeof(long)));
 		double x, y, bd = r;
 		int best = -1;
@@ -181,6 +206,7 @@ fuse(struct moment *m, const struct wo_store *st, int cls, double r,
 		if (best < 0) {
 			best = n++;
 			memset(&out[best], 0, sizeof(out[best]));
+			out[best].owner = -1;
 			out[best].x = x;
 			out[best].y = y;
 			out[best].conf = b->conf;
@@ -205,11 +231,15 @@ fuse(struct moment *m, const struct wo_store *st, int cls, double r,
 			o->hashist++;
 		}
 		out[best].cams |= bit;
+		b->obs = best;
 		if (cls == CLS_HAND) {
 			double h = held(m, b);
+			int o = ends(m, b);
 
 			if (h > out[best].item)
 				out[best].item = h;
+			if (o >= 0 && out[best].owner < 0)
+				out[best].owner = o;
 		}
 	}
 	free(v);

@@ -335,6 +335,21 @@ by_id(int id)
 	return NULL;
 }
 
+/* A new hand's owner: whose box it ends, else the nearest person. */
+static int
+birth_owner(const struct obs *h)
+{
+	int i;
+
+	if (h->owner >= 0)
+		for (i = 0; i < ntrk; i++)
+			if (trk[i].confirmed && trk[i].matched == h->owner &&
+			    hypot(h->x - trk[i].kf.x[0],
+			    h->y - trk[i].kf.x[1]) < REACH)
+				return trk[i].id;
+	return nearest(h->x, h->y, REACH);
+}
+
 /*
  * Gives each of the moment's hands an owner: a hand seen last moment keeps
  * its owner (matched by the Hungarian method within HAND_GATE), a new one
@@ -384,7 +399,7 @@ own_hands(double t)
 	for (j = 0; j < mo.nhand; j++) {
 		if (mo.hand[j].used)
 			continue;
-		hown[j] = nearest(mo.hand[j].x, mo.hand[j].y, REACH);
+		hown[j] = birth_owner(&mo.hand[j]);
 		hid[j] = nexthand++;
 		htr[nhtr++] = (struct htrk){ mo.hand[j].x, mo.hand[j].y, t,
 		    hown[j], hid[j] };

@@ -26,6 +26,7 @@ struct obs {
 	int	 n;		/* detections fused into it */
 	double	 item;		/* hands: conf of an item held, 0 none */
 	int	 clean;		/* some view of it was not cut by an edge */
+	int	 owner;		/* hands: the person view whose box it ends */
 	int	 hashist;
 	float	 hist[NHIST];	/* persons: colours, the views' mean */
 	int	 used;
@@ -33,6 +34,7 @@ struct obs {
 
 struct box {
 	int	 cam, cls, clip;
+	int	 obs;		/* the observation it went into, -1 none */
 	double	 conf, x, y, w, h;	/* pixels */
 	int	 hashist;
 	float	 hist[NHIST];
