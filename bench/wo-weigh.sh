@@ -1,7 +1,8 @@
 #!/bin/sh
 # wo-weigh bench: readings per second through the parser and the settle
 # filter on one core, replaying a generated scales.log of 8 plates at 50 Hz
-# with noise, drift, spikes and a change every few seconds.
+# with noise, drift, spikes and a change every few seconds; then precision
+# and recall of the changes found in sessions made by wo-sim.
 n=${WO_BENCH_READINGS:-2000000}
 mkdir s
 cat > s/store.json <<'JSON'
@@ -44,3 +45,35 @@ awk -v n="$n" -v a="$t0" -v b="$t1" -v c="$t2" -v e="$(grep -c . ev)" 'BEGIN {
 	printf "throughput: %.0f readings/s\n", n / (b - a);
 	printf "throughput with --raw: %.0f readings/s\n", n / (c - b);
 }'
+
+# Precision and recall of the changes on freshly simulated sessions, scored
+# against their truth by the same rules as tests/wo-weigh-truth.sh, once
+# strictly (touches on a plate that overlap are one change) and once taking
+# touches on a plate less than 0.5 s apart as one change, which no scale
+# can tell apart.
+command -v wo-sim >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1 ||
+    exit 0
+score=$ROOT/tests/cases/wo-weigh/score.py
+for seed in 1 2 3 4 5 6 7 8 9 10 11 12; do
+	case $seed in
+	[1-4])	p=small D=0.5 ;;
+	*)	p=large D=1 ;;
+	esac
+	wo-sim -o sim$seed -s "$seed" -p $p -n 8 -d 120 -D $D -r 1 -g 64x48 \
+	    >/dev/null 2>&1 || exit 1
+	wo-weigh -r sim$seed < /dev/null > w$seed 2> /dev/null || exit 1
+	python3 "$score" sim$seed/truth/events.ndjson w$seed s$seed |
+	    tail -1 >> strict
+	python3 "$score" sim$seed/truth/events.ndjson w$seed s$seed 0.5 |
+	    tail -1 >> near
+done
+for f in strict near; do
+	awk -v f=$f '{ c += $3; tp += $5; e += $7; fp += $9 }
+	END {
+		if (f == "strict")
+			printf "simulated sessions: %d sessions\n", NR;
+		printf "true changes (%s): %d changes\n", f, c;
+		printf "precision (%s): %.4f ratio\n", f, (e - fp) / e;
+		printf "recall (%s): %.4f ratio\n", f, tp / c;
+	}' $f
+done
