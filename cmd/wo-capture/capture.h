@@ -4,7 +4,7 @@
 
 #include <sys/types.h>
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 /* frame.c: recognising JPEG and PNG frames without decoding them. */
@@ -64,7 +64,7 @@ long long spool_dropped(struct spool *sp);
 void	 spool_close(struct spool *sp);
 
 /* feed.c: the lines threads send to the main thread through a pipe. */
-extern volatile sig_atomic_t stopping;	/* a signal asked us to stop */
+extern atomic_int stopping;	/* a signal asked us to stop */
 
 /*
  * Each line starts with a letter:

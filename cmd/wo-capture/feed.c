@@ -10,7 +10,8 @@
 #include "wo.h"
 #include "capture.h"
 
-volatile sig_atomic_t stopping;
+/* Atomic, not volatile: the threads read what the signal handler writes. */
+atomic_int stopping;
 
 static void
 write_all(int fd, const char *p, size_t n)
