@@ -44,6 +44,9 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* Room for the labels of the most objects a frame draws. */
+#define LABMAX (1 << 17)
+
 static char *dir;
 
 static char *
@@ -239,7 +242,7 @@ worker(void *arg)
 	struct cambuf **cb = wo_calloc(nc, sizeof(*cb));
 	const struct wo_cam *cam;
 	unsigned char *rgb = NULL;
-	char *lab = wo_malloc(65536);
+	char *lab = wo_malloc(LABMAX);
 	size_t cap = 0;
 	long i;
 
@@ -264,7 +267,7 @@ worker(void *arg)
 		c = (size_t)(i % (long)nc);
 		cam = &s->st->cams[c];
 		t = llround((s->t0 + (i / (long)nc) / s->fps) * 1000);
-		render(s, cb[c], (i / (long)nc) / s->fps, rgb, lab, 65536);
+		render(s, cb[c], (i / (long)nc) / s->fps, rgb, lab, LABMAX);
 		p = path("cams/%s/%lld.%s", cam->id, t, s->png ? "png" : "jpg");
 		ok = s->png ? write_png(p, rgb, cam->width, cam->height) :
 		    write_jpeg(p, rgb, cam->width, cam->height, s->quality);

@@ -5,7 +5,7 @@
 
 #include "sim.h"
 
-#define MAXOBJ	512
+#define MAXOBJ	2048
 #define NGAUSS	8192
 
 enum { C_PERSON, C_HAND, C_ITEM, C_NONE = -1 };
