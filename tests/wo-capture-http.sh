@@ -1,7 +1,7 @@
 #!/bin/sh
 # wo-capture-http: MJPEG over HTTP from a real ffmpeg on loopback, not there
 # yet at the start, then killed and restarted on the same port mid-stream:
-# frames before and after, a camera_down and a camera_up alert each time,
+# frames before and after, a camera-down and a camera-up alert each time,
 # whole JPEGs in the spool, and a clean stop with status 0 on SIGTERM.
 command -v ffmpeg >/dev/null || exit 77
 srv= cap=
@@ -35,11 +35,11 @@ frames() { grep -c '"type":"frame"' out; }
 
 wo-capture -o spool -u "c1=$url" -d 60 </dev/null >out 2>err &
 cap=$!
-await 'grep -q camera_down out'
+await 'grep -q camera-down out'
 serve
 await '[ "$(frames)" -ge 5 ]'
 kill "$srv"; wait "$srv" 2>/dev/null; srv=
-await '[ "$(grep -c camera_down out)" -eq 2 ]'
+await '[ "$(grep -c camera-down out)" -eq 2 ]'
 before=$(frames)
 sleep 0.5
 serve
@@ -47,15 +47,15 @@ await '[ "$(frames)" -ge $((before + 5)) ]'
 kill -TERM "$cap"; wait "$cap"; st=$?; cap=
 [ "$st" -eq 0 ] || fail "wo-capture status $st after SIGTERM"
 
-grep -q "\"url\":\"$url\"" out || fail "camera_down has no url"
+grep -q "\"url\":\"$url\"" out || fail "camera-down has no url"
 # The events, in order: down, up, frames, down, (maybe a cut-short
 # frame), up, frames.
-grep -o '"type":"frame"\|"kind":"camera_[a-z]*"' out | uniq >seq
-printf '%s\n' '"kind":"camera_down"' '"kind":"camera_up"' '"type":"frame"' \
-    '"kind":"camera_down"' '"kind":"camera_up"' '"type":"frame"' >want
+grep -o '"type":"frame"\|"kind":"camera-[a-z]*"' out | uniq >seq
+printf '%s\n' '"kind":"camera-down"' '"kind":"camera-up"' '"type":"frame"' \
+    '"kind":"camera-down"' '"kind":"camera-up"' '"type":"frame"' >want
 diff want seq || fail "events out of order"
 # Alerts about a frame cut short by the kill are allowed, nothing else.
-grep -v '"type":"frame"\|camera_down\|camera_up\|"kind":"bad_frame"' out &&
+grep -v '"type":"frame"\|camera-down\|camera-up\|"kind":"bad-frame"' out &&
     fail "unexpected events"
 grep -v "^wo-capture: $url: " err && fail "unexpected messages"
 

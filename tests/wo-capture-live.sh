@@ -58,12 +58,12 @@ n() { grep -c "$1" out; }
     fail "c1: not the 6 frames of the FIFO"
 [ "$(n '"type":"frame","ts":[0-9.]*,"cam":"c2",.*"width":64,"height":48}')" -ge 5 ] ||
     fail "c2: too few snapshots"
-[ "$(n '"cam":"c3"')" = "$(n '"kind":"bad_frame","cam":"c3"')" ] ||
+[ "$(n '"cam":"c3"')" = "$(n '"kind":"bad-frame","cam":"c3"')" ] ||
     fail "c3: other than bad frames"
-[ "$(n '"kind":"bad_frame","cam":"c3"')" -ge 5 ] || fail "c3: too few reports"
-[ "$(n '"kind":"camera_down","cam":"c4".*404')" -eq 1 ] ||
-    fail "c4: not one camera_down saying 404"
-[ "$(n '"cam":"c4"')" -eq 1 ] || fail "c4: more than its camera_down"
+[ "$(n '"kind":"bad-frame","cam":"c3"')" -ge 5 ] || fail "c3: too few reports"
+[ "$(n '"kind":"camera-down","cam":"c4".*404')" -eq 1 ] ||
+    fail "c4: not one camera-down saying 404"
+[ "$(n '"cam":"c4"')" -eq 1 ] || fail "c4: more than its camera-down"
 [ "$(n '"type":"entry","ts":[0-9.]*,"gate":"in","account":"acct-0000beef"}$')" -eq 1 ] ||
     fail "no entry from the gate"
 grep -v "^wo-capture: $base/bad.jpg: truncated JPEG (no EOI marker)$" err &&

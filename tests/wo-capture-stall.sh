@@ -1,7 +1,7 @@
 #!/bin/sh
 # wo-capture-stall: a camera that serves multipart/x-mixed-replace as IP
 # cameras do, then falls silent with the connection open, is given up after
-# --timeout and reconnected: frames, camera_down (silent), camera_up,
+# --timeout and reconnected: frames, camera-down (silent), camera-up,
 # frames; a server answering 503 is a camera down with the status said.
 fail() { echo "FAIL: $*"; [ -f err ] && sed 's/^/stderr: /' err; exit 1; }
 srv=
@@ -47,18 +47,18 @@ base=http://127.0.0.1:$(cat port)
 wo-capture -o spool -u "c1=$base/cam.mjpg" --timeout 1 -n 6 -d 30 \
     </dev/null >out 2>err || fail "status $?"
 [ -s err ] && fail "messages"
-grep -o '"type":"frame"\|"kind":"camera_[a-z]*"' out | uniq -c |
+grep -o '"type":"frame"\|"kind":"camera-[a-z]*"' out | uniq -c |
     sed 's/^ *//' >seq
-printf '%s\n' '3 "type":"frame"' '1 "kind":"camera_down"' \
-    '1 "kind":"camera_up"' '3 "type":"frame"' >want
+printf '%s\n' '3 "type":"frame"' '1 "kind":"camera-down"' \
+    '1 "kind":"camera-up"' '3 "type":"frame"' >want
 diff want seq || fail "not 3 frames, down, up, 3 frames"
-grep -q '"kind":"camera_down".*"error":"nothing received for 1 s"' out ||
+grep -q '"kind":"camera-down".*"error":"nothing received for 1 s"' out ||
     fail "no silence said"
 [ "$(grep -c '"width":64,"height":48}$' out)" -eq 6 ] || fail "frame sizes"
 
 wo-capture -o spool -u "c2=$base/busy.mjpg" -d 1 </dev/null >out 2>err ||
     fail "503: status $?"
-[ "$(grep -c '"kind":"camera_down","cam":"c2",.*503' out)" -eq 1 ] ||
-    fail "503: not one camera_down with the status"
+[ "$(grep -c '"kind":"camera-down","cam":"c2",.*503' out)" -eq 1 ] ||
+    fail "503: not one camera-down with the status"
 [ "$(wc -l <out)" -eq 1 ] || fail "503: more than the alert"
 exit 0

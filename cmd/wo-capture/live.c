@@ -86,7 +86,7 @@ got_frame(struct cam *c, const unsigned char *p, size_t n, int w, int h,
 		if (!c->full) {
 			snprintf(msg, sizeof(msg), "camera %s: frame not "
 			    "spooled: %s", c->c->name, strerror(errno));
-			feed_alert(c->fd, ts, "spool_error", c->c->name, msg,
+			feed_alert(c->fd, ts, "spool-error", c->c->name, msg,
 			    "error", json_string(strerror(errno)), NULL);
 		}
 		c->full = 1;
@@ -96,7 +96,7 @@ got_frame(struct cam *c, const unsigned char *p, size_t n, int w, int h,
 		if (c->down) {
 			snprintf(msg, sizeof(msg), "camera %s is back after "
 			    "%.1f s", c->c->name, t0 - c->downsince);
-			feed_alert(c->fd, ts, "camera_up", c->c->name, msg,
+			feed_alert(c->fd, ts, "camera-up", c->c->name, msg,
 			    "down_s", json_real(round((t0 - c->downsince) *
 			    1000) / 1000), "attempts", json_integer(c->attempts),
 			    NULL);
@@ -110,7 +110,7 @@ got_frame(struct cam *c, const unsigned char *p, size_t n, int w, int h,
 	if (alert) {
 		snprintf(msg, sizeof(msg), "spool full: oldest frames dropped, "
 		    "%lld so far", dropped);
-		feed_alert(c->fd, ts, "spool_full", c->c->name, msg,
+		feed_alert(c->fd, ts, "spool-full", c->c->name, msg,
 		    "dropped", json_integer(dropped), NULL);
 	}
 	/* Whatever comes next began after the bytes just handled. */
@@ -133,7 +133,7 @@ bad_frame(struct cam *c, const char *why)
 	feed(c->fd, "B 0 %s\t%s", c->c->where, why);
 	snprintf(msg, sizeof(msg), "camera %s: frame skipped: %s",
 	    c->c->name, why);
-	feed_alert(c->fd, now, "bad_frame", c->c->name, msg, NULL);
+	feed_alert(c->fd, now, "bad-frame", c->c->name, msg, NULL);
 }
 
 static void
@@ -155,7 +155,7 @@ lost(struct cam *c, const char *why)
 		c->attempts = 0;
 		snprintf(msg, sizeof(msg), "camera %s lost: %s; reconnecting",
 		    c->c->name, why);
-		feed_alert(c->fd, now, "camera_down", c->c->name, msg,
+		feed_alert(c->fd, now, "camera-down", c->c->name, msg,
 		    "url", json_string(c->c->where), "error", json_string(why),
 		    NULL);
 	}
