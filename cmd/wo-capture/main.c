@@ -1,7 +1,5 @@
 /* main.c: wo-capture's options, and the merge of what the capture threads send. */
-#include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,7 +131,7 @@ feeder_line(struct wo_src *s, char *line, size_t len, const char *file,
 		break;
 	case 'B':
 		n = strtol(line + 2, &p, 10);
-		if ((tab = strchr(p + 1, '\t')) == NULL)
+		if ((tab = strrchr(p + 1, '\t')) == NULL)
 			wo_die(1, "internal error: bad feeder line: %s", line);
 		*tab = '\0';
 		wo_bad(p + 1, n, "%s", tab + 1);
@@ -174,6 +172,9 @@ add_cam(struct lopts *o, int kind, const char *arg)
 
 	o->cams = wo_realloc(o->cams, (o->ncams + 1) * sizeof(*o->cams));
 	c = &o->cams[o->ncams++];
+	/* The threads' lines to the main thread end at a newline. */
+	if (strchr(arg, '\n') != NULL)
+		wo_die(2, "%s: newline in a camera's file or URL", arg);
 	c->kind = kind;
 	c->name = NULL;
 	c->where = wo_strdup(arg);
@@ -287,9 +288,13 @@ main(int argc, char *argv[])
 	if (optind < argc)
 		wo_usage(usage);
 	replay = ro.session != NULL;
-	if (replay == (lo.ncams > 0) || (replay && live) ||
-	    (!replay && (ro.speed > 0 || ro.from > 0 || ro.to >= 0)))
+	if (!replay && lo.ncams == 0)
 		wo_usage(usage);
+	if (replay && live)
+		wo_die(2, "-r replays a session: cameras, -o, -e, -f, -n, -d, "
+		    "--spool-max, --lag and --timeout are for live capture");
+	if (!replay && (ro.speed > 0 || ro.from > 0 || ro.to >= 0))
+		wo_die(2, "-x, --from and --to are for a replay (-r)");
 	if (ro.to >= 0 && ro.to <= ro.from)
 		wo_die(2, "end %g: not after the start %g", ro.to, ro.from);
 
@@ -320,6 +325,8 @@ main(int argc, char *argv[])
 		if (lo.spool == NULL || *lo.spool == '\0')
 			wo_die(2, "no spool directory: give -o DIR or set "
 			    "WO_SPOOL");
+		if (strchr(lo.spool, '\n') != NULL)
+			wo_die(2, "spool %s: newline in its name", lo.spool);
 		if (lo.deadline > 0)
 			lo.deadline += wo_now();
 	}
