@@ -9,7 +9,8 @@
 #include "track.h"
 
 static const char usage[] =
-    "wo-track -s STORE.json [-M] [-b SECONDS] [-c CONF] [-g METRES] [-w SECONDS]";
+    "wo-track -s STORE.json [-EM] [-b SECONDS] [-c CONF] [-g METRES]\n"
+    "         [-w SECONDS]";
 
 /* Tuning that is not worth an option; the man page explains each. */
 #define POS_VAR		0.05	/* m^2, a new track's position variance */
@@ -35,6 +36,7 @@ static const char usage[] =
 #define APP_APART	0.8	/* m to the next person for a view to teach it */
 #define HAND_GATE	0.35	/* m a hand may move between two moments */
 #define HAND_LOST	0.3	/* s unseen before a hand is forgotten */
+#define STALE		1.0	/* m a second unseen added to a hand's match */
 
 struct trk {
 	int	 id;
@@ -71,6 +73,7 @@ struct entry {
 
 static struct wo_store *st;
 static int motion_only;		/* -M: never read the frames */
+static int end_exits;		/* -E: the end of input ends every visit */
 static int unread;		/* frames that could not be read */
 static double gate_m = 1.0, hi_conf = 0.5, window = 0.05, bind_s = 3.0;
 static struct trk *trk;
@@ -99,6 +102,25 @@ in_gate(double x, double y, int entry, double margin)
 			return (int)i;
 	}
 	return -1;
+}
+
+static int
+nearest_exit(double x, double y)
+{
+	double bd = INFINITY;
+	size_t i;
+	int best = -1;
+
+	for (i = 0; i < st->ngates; i++) {
+		struct wo_gate *g = &st->gates[i];
+		double d = hypot(g->x + g->w / 2 - x, g->y + g->h / 2 - y);
+
+		if (!g->entry && d < bd) {
+			bd = d;
+			best = (int)i;
+		}
+	}
+	return best;
 }
 
 static void
@@ -368,11 +390,16 @@ own_hands(double t)
 	hid = wo_calloc(mo.nhand + 1, sizeof(*hid));
 	c = wo_calloc((size_t)nhtr * mo.nhand + 1, sizeof(*c));
 	as = wo_calloc(nhtr + 1, sizeof(*as));
+	/*
+	 * A hand unseen for a few moments may have been withdrawn: it is a
+	 * worse match than one seen a moment ago at the same distance, or a
+	 * neighbour's hand reaching past would take over its owner.
+	 */
 	for (i = 0; i < nhtr; i++)
 		for (j = 0; j < mo.nhand; j++)
 			c[i * mo.nhand + j] = hypot(htr[i].x - mo.hand[j].x,
-			    htr[i].y - mo.hand[j].y);
-	hungarian(c, nhtr, mo.nhand, HAND_GATE, as);
+			    htr[i].y - mo.hand[j].y) + STALE * (t - htr[i].seen);
+	hungarian(c, nhtr, mo.nhand, HAND_GATE + STALE * HAND_LOST, as);
 	for (i = 0; i < nhtr; i++) {
 		struct trk *k;
 
@@ -663,7 +690,7 @@ main(int argc, char *argv[])
 	int ch, i;
 
 	wo_init(argv[0]);
-	while ((ch = getopt_long(argc, argv, "b:c:g:hMs:w:", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "b:c:Eg:hMs:w:", lo, NULL)) != -1) {
 		if (wo_common_opt(ch, usage))
 			continue;
 		switch (ch) {
@@ -675,6 +702,9 @@ main(int argc, char *argv[])
 			break;
 		case 'g':
 			gate_m = wo_strtod(optarg, 0.01, LOST_GATE_MAX, "gate");
+			break;
+		case 'E':
+			end_exits = 1;
 			break;
 		case 'M':
 			motion_only = 1;
@@ -722,13 +752,19 @@ main(int argc, char *argv[])
 	}
 	if (open_moment)
 		step();
-	/* The input ended: whoever stands in an exit gate has left. */
+	/*
+	 * The input ended: whoever stands in an exit gate has left; with -E
+	 * (a recording that stopped while shoppers were inside) everyone
+	 * with an account leaves, by the nearest exit gate.
+	 */
 	for (i = 0; i < ntrk; i++) {
 		struct trk *k = &trk[i];
 		int g = in_gate(k->lx, k->ly, 0, GATE_MARGIN);
 
 		if (g < 0)
 			g = in_gate(k->kf.x[0], k->kf.x[1], 0, 0);
+		if (g < 0 && end_exits && k->account != NULL)
+			g = nearest_exit(k->lx, k->ly);
 		if (k->confirmed && g >= 0)
 			emit_exit(k, g, tlast);
 	}
