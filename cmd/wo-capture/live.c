@@ -22,6 +22,7 @@
 
 struct cam {
 	const struct lcam *c;
+	const char	*label;		/* its file or URL, for messages */
 	int		 fd;		/* the pipe to the main thread */
 	int		 in;		/* -m: the file or pipe read */
 	pthread_t	 th;
@@ -33,6 +34,7 @@ struct cam {
 	size_t		 snaplen, snapcap;
 	long long	 nframes;
 	double		 next, backoff, downsince, now, lastdata;
+	double		 last;		/* ts of the last event sent */
 	int		 down, attempts, full, done;
 	int		 fifo, got;	/* -m: a FIFO; bytes came */
 };
@@ -53,6 +55,19 @@ cam_stop(struct cam *c)
 {
 	return stopping || c->done ||
 	    (opt->deadline > 0 && wo_now() >= opt->deadline);
+}
+
+/*
+ * The ts of an alert: to the millisecond like the frames, and never before
+ * the camera's last event, since the merge takes each pipe to be in order.
+ */
+static double
+stamp(struct cam *c, double t)
+{
+	t = floor(t * 1000) / 1000;
+	if (t < c->last)
+		t = c->last;
+	return c->last = t;
 }
 
 /* A frame arrived whole: rate-limit, spool, and announce it. */
@@ -86,13 +101,14 @@ got_frame(struct cam *c, const unsigned char *p, size_t n, int w, int h,
 		if (!c->full) {
 			snprintf(msg, sizeof(msg), "camera %s: frame not "
 			    "spooled: %s", c->c->name, strerror(errno));
-			feed_alert(c->fd, ts, "spool-error", c->c->name, msg,
+			feed_alert(c->fd, stamp(c, ts), "spool-error",
+			    c->c->name, msg,
 			    "error", json_string(strerror(errno)), NULL);
 		}
 		c->full = 1;
 	} else {
 		c->full = 0;
-		ts = ms / 1000.0;
+		ts = c->last = ms / 1000.0;
 		if (c->down) {
 			snprintf(msg, sizeof(msg), "camera %s is back after "
 			    "%.1f s", c->c->name, t0 - c->downsince);
@@ -110,7 +126,7 @@ got_frame(struct cam *c, const unsigned char *p, size_t n, int w, int h,
 	if (alert) {
 		snprintf(msg, sizeof(msg), "spool full: oldest frames dropped, "
 		    "%lld so far", dropped);
-		feed_alert(c->fd, ts, "spool-full", c->c->name, msg,
+		feed_alert(c->fd, stamp(c, ts), "spool-full", c->c->name, msg,
 		    "dropped", json_integer(dropped), NULL);
 	}
 	/* Whatever comes next began after the bytes just handled. */
@@ -128,12 +144,12 @@ static void
 bad_frame(struct cam *c, const char *why)
 {
 	char msg[512];
-	double now = wo_now();
 
-	feed(c->fd, "B 0 %s\t%s", c->c->where, why);
+	feed(c->fd, "B 0 %s\t%s", c->label, why);
 	snprintf(msg, sizeof(msg), "camera %s: frame skipped: %s",
 	    c->c->name, why);
-	feed_alert(c->fd, now, "bad-frame", c->c->name, msg, NULL);
+	feed_alert(c->fd, stamp(c, c->now), "bad-frame", c->c->name, msg,
+	    NULL);
 }
 
 static void
@@ -155,7 +171,7 @@ lost(struct cam *c, const char *why)
 		c->attempts = 0;
 		snprintf(msg, sizeof(msg), "camera %s lost: %s; reconnecting",
 		    c->c->name, why);
-		feed_alert(c->fd, now, "camera-down", c->c->name, msg,
+		feed_alert(c->fd, stamp(c, now), "camera-down", c->c->name, msg,
 		    "url", json_string(c->c->where), "error", json_string(why),
 		    NULL);
 	}
@@ -319,8 +335,7 @@ run_file(struct cam *c)
 		if ((n = read(c->in, buf, sizeof(buf))) == -1) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
-			feed(c->fd, "B 0 %s\t%s", c->c->where,
-			    strerror(errno));
+			feed(c->fd, "B 0 %s\t%s", c->label, strerror(errno));
 			break;
 		}
 		if (n == 0 && c->fifo && !c->got) {
@@ -451,12 +466,14 @@ live_start(const struct lopts *o, struct wo_src ***srcp)
 	cams = wo_calloc(ncams, sizeof(*cams));
 	for (i = 0; i < ncams; i++) {
 		cams[i].c = &o->cams[i];
+		cams[i].label = o->cams[i].where;
 		cams[i].in = -1;
 		if (o->cams[i].kind != 'm')
 			continue;
 		if (strcmp(o->cams[i].where, "-") == 0) {
 			/* The tool's stdin carries JPEG, not events: hide it
 			 * from the merge. */
+			cams[i].label = "<stdin>";
 			if ((cams[i].in = dup(0)) == -1)
 				wo_die(1, "<stdin>:");
 			if ((rd = open("/dev/null", O_RDONLY)) == -1 ||
