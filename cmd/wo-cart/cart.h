@@ -92,6 +92,8 @@ json_t	*detections(const struct cart *c, const struct shopper *s, int plate,
 struct what {
 	int	 item;		/* catalog index, -1: the weight fits nothing */
 	long long qty;		/* units, positive */
+	int	 item2;		/* a second product taken with it, or -1 */
+	long long qty2;
 	double	 conf;
 };
 

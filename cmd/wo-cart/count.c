@@ -10,6 +10,8 @@
 #define FIT_Z		4.0	/* standard deviations: beyond, nothing fits */
 #define KMAX		50	/* the most units one hand moves at once */
 #define MORE		0.4	/* odds of one more unit in the same grab */
+#define PAIR		0.2	/* odds of two products in one change */
+#define PAIR_KMAX	3	/* the most units of each in such a pair */
 
 long long
 held_qty(const struct shopper *s, const char *sku)
@@ -118,9 +120,48 @@ count(struct cart *c, int plate, double grams, int pick,
 	for (i = 0; i < nh; i++)
 		for (k = 1; k <= hy[i].kmax && k <= KMAX; k++)
 			sum += exp(ll[i * KMAX + k - 1] - best);
+	w->item2 = -1;
+	w->qty2 = 0;
+	/*
+	 * Two products in one change: a pick of the plate's own product and
+	 * of one that strayed there, made together or so close in time that
+	 * the scale saw one change.  Each pair is a long shot (PAIR), so it
+	 * wins only where no single product fits.
+	 */
+	if (pick)
+		for (i = 1; i < nh; i++) {
+			const struct wo_item *a = &st->items[hy[0].item];
+			const struct wo_item *b = &st->items[hy[i].item];
+			long long k2;
+
+			for (k = 1; k <= PAIR_KMAX; k++)
+				for (k2 = 1; k2 <= hy[i].kmax && k2 <= PAIR_KMAX;
+				    k2++) {
+					double var = k * a->sd_g * a->sd_g +
+					    k2 * b->sd_g * b->sd_g +
+					    SCALE_SD * SCALE_SD;
+					double z = (grams - k * a->unit_g -
+					    k2 * b->unit_g) / sqrt(var);
+					double l = log(hy[i].prior * PAIR) +
+					    (k + k2 - 2) * log(MORE) - z * z / 2 -
+					    log(var) / 2;
+
+					if (l > best) {
+						sum = sum * exp(best - l) + 1;
+						best = l;
+						bestz = fabs(z);
+						bi = 0;
+						bk = k;
+						w->item2 = hy[i].item;
+						w->qty2 = k2;
+					} else
+						sum += exp(l - best);
+				}
+		}
 	if (bi < 0 || bestz > FIT_Z) {
 		w->item = -1;
 		w->qty = 0;
+		w->item2 = -1;
 		w->conf = 0;
 	} else {
 		w->item = hy[bi].item;

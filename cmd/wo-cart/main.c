@@ -17,6 +17,8 @@ static const char usage[] =
 #define APPLIED_S	120.0	/* s a change is remembered against replays */
 #define DONE_MAX	1000	/* visits remembered against replays */
 #define SPLIT_CONF	0.8	/* a merged pick split among its takers */
+#define SPLIT_NEAR_CONF	0.75	/* and among the hands in the plate */
+#define IN_PLATE	0.3	/* m, late ones counted: a hand in the plate */
 
 static struct cart c;
 
@@ -232,6 +234,18 @@ stock(const struct wo_ev *ev, int p)
  * the cart of whoever took it, so when nobody near holds one, every open
  * cart is tried, with the confidence halved for the guess.
  */
+/* How many candidates had a hand in the plate. */
+static int
+at_plate(const struct cand *cd, int n)
+{
+	int i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (cd[i].byhand && cd[i].dist <= IN_PLATE)
+			k++;
+	return k;
+}
+
 static int
 putback(int p, double grams, struct cand *cd, int n, struct what *wt,
     double *ca)
@@ -336,21 +350,24 @@ on_weight(const struct wo_ev *ev)
 		 */
 		if (wt.item < 0)
 			c.pl[p].base -= delta;
-	} else if (pick && wt.qty > 1 && takers(cd, n) > 1) {
-		int i, m = 0;
+	} else if (pick && wt.qty > 1 && wt.item2 < 0 &&
+	    (takers(cd, n) > 1 || at_plate(cd, n) > 1)) {
+		int i, m = 0, seen = takers(cd, n) > 1;
 
 		/*
 		 * Several units went at once and several hands were seen
-		 * taking: the scale merged simultaneous picks, so each taker
-		 * gets one, the nearest of them the rest.
+		 * taking (or, failing that, were in the plate): the scale
+		 * merged simultaneous picks, so each gets one, the nearest
+		 * of them the rest.
 		 */
 		for (i = 0; i < n && m < wt.qty; i++)
-			if (cd[i].item > 0)
+			if (seen ? cd[i].item > 0 : cd[i].byhand &&
+			    cd[i].dist <= IN_PLATE)
 				cd[m++] = cd[i];
 		for (i = 0; i < m; i++)
 			add_line(&c.sh[cd[i].sh], ev, p, wt.item,
-			    i == 0 ? wt.qty - (m - 1) : 1, SPLIT_CONF * wt.conf,
-			    &cd[i], t0, delta);
+			    i == 0 ? wt.qty - (m - 1) : 1, (seen ? SPLIT_CONF :
+			    SPLIT_NEAR_CONF) * wt.conf, &cd[i], t0, delta);
 		if (wt.item != c.st->plates[p].item)
 			stray_add(&c.pl[p], c.st->items[wt.item].sku, -wt.qty);
 	} else {
@@ -361,6 +378,12 @@ on_weight(const struct wo_ev *ev)
 		/* The planogram learns what strayed onto the plate. */
 		if (wt.item != c.st->plates[p].item)
 			stray_add(&c.pl[p], sku, pick ? -wt.qty : wt.qty);
+		if (wt.item2 >= 0) {
+			add_line(&c.sh[cd[0].sh], ev, p, wt.item2, wt.qty2,
+			    ca * wt.conf, &cd[0], t0, delta);
+			stray_add(&c.pl[p], c.st->items[wt.item2].sku,
+			    -wt.qty2);
+		}
 	}
 	free(cd);
 	state_save(&c);
