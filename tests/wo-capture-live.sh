@@ -44,7 +44,7 @@ base=http://127.0.0.1:$port
 mkfifo gate cam.mjpg
 # The gate and the FIFO camera start late: the capture waits for them.
 (sleep 0.5; printf '{"type":"entry","ts":%s,"gate":"in","account":"acct-0000beef"}\n' \
-    "$(python3 -c 'import time; print(round(time.time(), 3))')"; sleep 0.3) >gate &
+    "$(date +%s.%3N)"; sleep 0.3) >gate &
 gw=$!
 (sleep 0.3; ffmpeg -nostdin -hide_banner -loglevel error -re -f lavfi \
     -i testsrc=size=96x64:rate=10 -frames:v 6 -f mjpeg -) >cam.mjpg &
