@@ -76,7 +76,9 @@ for s in sys.argv[1:]:
             bad(s, "scales.log out of order at %s" % l.strip())
         last = t
         reads.setdefault(m.group(2), []).append((t, float(m.group(3))))
-    rates = [len(v) / 20.0 for v in reads.values()]
+    rates = [(len(v) - 1) / (v[-1][0] - v[0][0]) for v in reads.values()]
+    if min(rates) < 9 or max(rates) > 61:
+        bad(s, "plates report at %.1f to %.1f Hz" % (min(rates), max(rates)))
     if set(reads) != {p["id"] for p in st["plates"]}:
         bad(s, "plates in scales.log differ from the store's")
 
@@ -149,7 +151,9 @@ for s in sys.argv[1:]:
     if tracks and seen == 0:
         bad(s, "no track point seen by a camera")
 
-    # One frame and one label file per camera and frame time.
+    # One frame and one label file per camera and frame time; the
+    # detector's three classes all occur.
+    ncls = {"0": 0, "1": 0, "2": 0}
     for c in cams:
         fr = sorted(os.listdir(os.path.join(s, "cams", c["id"])))
         lb = sorted(os.listdir(os.path.join(s, "truth/labels", c["id"])))
@@ -161,9 +165,13 @@ for s in sys.argv[1:]:
                 if len(p) != 5 or p[0] not in "012" or \
                    not all(0 < float(x) <= 1 for x in p[1:]):
                     bad(s, "label %s/%s: %r" % (c["id"], f, l))
+                else:
+                    ncls[p[0]] += 1
+    if events and min(ncls.values()) == 0:
+        bad(s, "labels by class: %r" % ncls)
     print("%s: %d events, %d steps checked, %d track views, %d garbled, "
-          "%.0f-%.0f Hz" % (s, len(events), checked, seen, garbled,
-                            min(rates), max(rates)))
+          "%.0f-%.0f Hz, boxes %r" % (s, len(events), checked, seen, garbled,
+                                      min(rates), max(rates), ncls))
 
 for f in fails[:30]:
     print(f)

@@ -368,10 +368,10 @@ held(const struct sim *s, struct cambuf *cb, int unit, double x, double y,
     double th, int parent)
 {
 	int it = s->units[unit].item;
+	double w = fmax(s->boxw[it], 0.11), h = fmax(s->boxh[it], 0.13);
 
-	box(cb, cb->img, x + cos(th) * 0.05, y + sin(th) * 0.05,
-	    fmax(s->boxw[it], 0.11), fmax(s->boxh[it], 0.13), th,
-	    s->colour[it], newobj(cb, C_ITEM, parent));
+	box(cb, cb->img, x + cos(th) * (0.05 + w / 2), y + sin(th) * (0.05 +
+	    w / 2), w, h, th, s->colour[it], newobj(cb, C_ITEM, parent));
 }
 
 /* A soft shadow: the floor under a person darkened, no object of its own. */
@@ -644,8 +644,12 @@ render(const struct sim *s, struct cambuf *cb, double t, unsigned char *rgb,
 			continue;
 		u = (int)(k % cb->w);
 		v = (int)(k / cb->w);
-		/* A hand or an item also widens its person's box. */
-		for (m = id - 1; m >= 0; m = cb->obj[m].parent) {
+		/*
+		 * A hand also widens its person's box; an item held out does
+		 * not, as a person box is drawn around the body and hands.
+		 */
+		for (m = id - 1; m >= 0 && (m == id - 1 ||
+		    cb->obj[id - 1].cls != C_ITEM); m = cb->obj[m].parent) {
 			struct obj *o = &cb->obj[m];
 
 			o->seen += m == id - 1;
