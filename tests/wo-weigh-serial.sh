@@ -34,11 +34,12 @@ pair() {
 }
 
 # Sends the fixture's readings from data time $1 up to $2 as a controller
-# does, "<plate> <grams>", at twice their recorded pace.
+# does, "<plate> <grams>", $3 times as fast as they were recorded.
 feed() {
-	python3 - "$shelf/scales.log" "$d/b" "$1" "$2" <<'PY'
+	python3 - "$shelf/scales.log" "$d/b" "$1" "$2" "$3" <<'PY'
 import sys, time
-log, tty, t0, t1 = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
+log, tty = sys.argv[1], sys.argv[2]
+t0, t1, speed = float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
 rows = [l.split() for l in open(log)]
 base = float(rows[0][0])
 start = time.monotonic()
@@ -47,7 +48,7 @@ with open(tty, "w") as out:
         t = float(ts) - base
         if t < t0 or t >= t1:
             continue
-        wait = (t - t0) / 2 - (time.monotonic() - start)
+        wait = (t - t0) / speed - (time.monotonic() - start)
         if wait > 0:
             time.sleep(wait)
         out.write("%s %s\n" % (plate, g))
@@ -71,7 +72,7 @@ W=$!
 await '"port-down"' 1
 pair
 await '"port-up"' 1
-feed 0 8.6 || fail "feeder"
+feed 0 8.6 2 || fail "feeder"
 await '"weight"' 3
 
 # The cable is pulled, and plugged in again a moment later.
@@ -82,7 +83,7 @@ await '"port-down"' 2
 sleep 0.5
 pair
 await '"port-up"' 2
-feed 8.6 14 || fail "feeder"
+feed 8.6 14 1 || fail "feeder"
 await '"weight"' 4
 
 kill -TERM "$W"

@@ -13,12 +13,13 @@
 
 static const char usage[] =
     "wo-weigh [--raw] [-s STORE.json] [-t GRAMS] [--settle SECONDS]\n"
-    "         [--hold SECONDS] [--noise GRAMS] -r SESSION\n"
+    "         [--settle-put SECONDS] [--hold SECONDS] [--noise GRAMS]\n"
+    "         -r SESSION\n"
     "wo-weigh [--raw] [-s STORE.json] [-t GRAMS] [--settle SECONDS]\n"
-    "         [--hold SECONDS] [--noise GRAMS] [-b BAUD] [-l SECONDS]\n"
-    "         -p PORT [-p PORT ...]";
+    "         [--settle-put SECONDS] [--hold SECONDS] [--noise GRAMS]\n"
+    "         [-b BAUD] [-l SECONDS] -p PORT [-p PORT ...]";
 
-enum { OPT_RAW = WO_OPT_FIRST_FREE, OPT_SETTLE, OPT_HOLD, OPT_NOISE };
+enum { OPT_RAW = WO_OPT_FIRST_FREE, OPT_SETTLE, OPT_PUT, OPT_HOLD, OPT_NOISE };
 
 static const struct option longopts[] = {
 	WO_COMMON_LONGOPTS,
@@ -30,6 +31,7 @@ static const struct option longopts[] = {
 	{ "threshold", required_argument, NULL, 't' },
 	{ "raw", no_argument, NULL, OPT_RAW },
 	{ "settle", required_argument, NULL, OPT_SETTLE },
+	{ "settle-put", required_argument, NULL, OPT_PUT },
 	{ "hold", required_argument, NULL, OPT_HOLD },
 	{ "noise", required_argument, NULL, OPT_NOISE },
 	{ NULL, 0, NULL, 0 }
@@ -296,6 +298,7 @@ main(int argc, char *argv[])
 	w.cfg.min_g = 10;
 	w.cfg.noise_g = 1;
 	w.cfg.settle_s = 0.3;
+	w.cfg.put_s = 1;
 	w.cfg.hold_s = 2;
 	while ((c = getopt_long(argc, argv, "hb:l:p:r:s:t:", longopts,
 	    NULL)) != -1) {
@@ -326,6 +329,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_SETTLE:
 			w.cfg.settle_s = wo_strtod(optarg, 0, 60, "settle time");
+			break;
+		case OPT_PUT:
+			w.cfg.put_s = wo_strtod(optarg, 0, 60, "settle time");
 			break;
 		case OPT_HOLD:
 			w.cfg.hold_s = wo_strtod(optarg, 0, 3600, "hold time");

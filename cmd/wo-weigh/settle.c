@@ -151,6 +151,12 @@ settled(struct settle *s, double ts, double tc, struct settle_ev *ev)
 		return 0;
 	}
 	delta = mean - s->level;
+	/*
+	 * A hand on the plate adds weight too, and one holding an item there
+	 * may keep still for a moment: weight added must stay for put_s.
+	 */
+	if (delta > 0 && tc - s->wt < s->cfg.put_s)
+		return 0;
 	small = fmax(s->cfg.min_g, 8 * s->noise);
 	if (fabs(delta) < fmin(settle_threshold(s), small)) {
 		s->level = mean;

@@ -11,6 +11,7 @@ struct settle_cfg {
 	double	 min_g;		/* smallest change when unit_g is 0 */
 	double	 noise_g;	/* first guess at the scale's noise (sd) */
 	double	 settle_s;	/* how long a new weight must stay still */
+	double	 put_s;		/* how long, when weight was added */
 	double	 hold_s;	/* how long a still level that is no whole
 				   number of items waits for more (a hand) */
 };

@@ -52,7 +52,14 @@ feed(struct settle *s, struct run *r, level_fn *level, double secs,
 	}
 }
 
-static struct settle_cfg cola = { 350, 3, 10, 1, 0.3, 2 };
+static struct settle_cfg cola = {
+	.unit_g = 350, .sd_g = 3, .min_g = 10, .noise_g = 1,
+	.settle_s = 0.3, .put_s = 1, .hold_s = 2
+};
+static struct settle_cfg gum = {
+	.unit_g = 16, .sd_g = 0.4, .min_g = 10, .noise_g = 0.2,
+	.settle_s = 0.3, .put_s = 1, .hold_s = 2
+};
 
 static double
 steps(double t)
@@ -111,6 +118,21 @@ wobble(double t)
 	return 1750;
 }
 
+/*
+ * A hand holds a 16 g item on its plate for five seconds, pressing 32 g,
+ * half lifting and setting it down slowly, then takes it: the level it
+ * keeps for moments is two whole items more than the plate had.
+ */
+static double
+longhold(double t)
+{
+	if (t < 3)
+		return 400;
+	if (t < 8)
+		return 400 + 32 - 7 * (0.5 - 0.5 * cos(2 * M_PI * 0.35 * (t - 3)));
+	return 384;
+}
+
 /* Something that is no whole number of colas stays on the plate. */
 static double
 foreign(double t)
@@ -141,6 +163,8 @@ main(void)
 		CHECK(fabs(r.ev[1].delta_g + 700) < 3, "second %g", r.ev[1].delta_g);
 		CHECK(r.ev[1].units == -2, "second units %d", r.ev[1].units);
 		CHECK(fabs(r.ev[2].delta_g - 350) < 3, "third %g", r.ev[2].delta_g);
+		CHECK(r.ev[2].ts - r.ev[2].t1 >= 1, "put back settled in %g s",
+		    r.ev[2].ts - r.ev[2].t1);
 		CHECK(fabs(r.ev[0].t0 - 1005) < 0.06, "t0 %f", r.ev[0].t0);
 		CHECK(r.ev[0].ts > r.ev[0].t0 && r.ev[0].ts < 1006,
 		    "ts %f", r.ev[0].ts);
@@ -179,6 +203,14 @@ main(void)
 		    r.ev[0].delta_g);
 
 	r.n = 0;
+	settle_init(&s, &gum);
+	feed(&s, &r, longhold, 12, 0.2);
+	CHECK(r.n == 1, "long hold: %d changes, want 1", r.n);
+	if (r.n >= 1)
+		CHECK(fabs(r.ev[0].delta_g + 16) < 1, "long hold: %g",
+		    r.ev[0].delta_g);
+
+	r.n = 0;
 	settle_init(&s, &cola);
 	feed(&s, &r, foreign, 10, 1.0);
 	CHECK(r.n == 1, "foreign: %d changes, want 1", r.n);
@@ -202,7 +234,7 @@ main(void)
 	r.n = 0;
 	settle_init(&s, &cfg);
 	feed(&s, &r, foreign, 10, 1.0);
-	CHECK(r.n == 1 && r.ev[0].ts - r.ev[0].t1 < 1,
+	CHECK(r.n == 1 && r.ev[0].ts - r.ev[0].t1 < 1.5,
 	    "no unit: %d changes", r.n);
 	r.n = 0;
 	settle_init(&s, &cfg);
