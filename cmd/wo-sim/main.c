@@ -495,6 +495,11 @@ main(int argc, char *argv[])
 			if (s.ncases[c] == 0)
 				wo_warn("%s: case %s not staged: too few "
 				    "shoppers or seconds", dir, hc_names[c]);
+	for (i = 0, c = 0; i < s.nsh; i++)
+		c += s.sh[i].tout > s.dur;
+	if (c > 0)
+		wo_warn("%s: %d of %d shoppers still in the store at the end",
+		    dir, c, s.nshop);
 	make_dirs(&s);
 	write_store(&s);
 	write_people(&s);
