@@ -148,8 +148,11 @@ remember(const char *key, double ts)
 	while (i < c.napplied &&
 	    strtod(strchr(c.applied[i], '@') + 1, NULL) < ts - APPLIED_S)
 		free(c.applied[i++]);
-	memmove(c.applied, c.applied + i, (c.napplied - i) * sizeof(char *));
-	c.napplied -= i;
+	if (i > 0) {
+		memmove(c.applied, c.applied + i,
+		    (c.napplied - i) * sizeof(char *));
+		c.napplied -= i;
+	}
 	c.applied = wo_realloc(c.applied, (c.napplied + 1) * sizeof(char *));
 	c.applied[c.napplied++] = wo_strdup(key);
 }

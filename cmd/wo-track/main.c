@@ -563,7 +563,8 @@ step(void)
 		} else
 			i++;
 	}
-	qsort(trk, ntrk, sizeof(*trk), byid);
+	if (ntrk > 1)
+		qsort(trk, ntrk, sizeof(*trk), byid);
 	own_hands(t);
 	for (i = 0; i < ntrk; i++) {
 		struct trk *k = &trk[i];
