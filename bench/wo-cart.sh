@@ -4,7 +4,8 @@
 # (tests/oracle-detect) on the bundled sessions and on ten seeds of the busy
 # preset (wo-sim -p large -n 12 -D 0.6 -d 60): F1, exactly-right receipts,
 # receipts flagged for review, and unflagged receipts wrong by more than one
-# unit, at review thresholds 0.5, 0.7 (the default) and 0.9.
+# unit, at review thresholds 0.5, 0.7 (the default) and 0.9.  wo-track runs
+# with -E: a generated session stops at its duration with shoppers inside.
 set -e
 SEEDS=${WO_BENCH_SEEDS:-1 2 3 4 5 6 7 8 9 10}
 now() { date +%s%N; }
@@ -37,7 +38,7 @@ PY
 }
 prep() {	# session name: tracked stream in name.trk
 	wo-capture -r "$1" | "$ROOT/tests/oracle-detect" "$1" |
-	    wo-weigh -r "$1" 2>/dev/null | wo-track -s "$1/store.json" >"$2.trk"
+	    wo-weigh -r "$1" 2>/dev/null | wo-track -E -s "$1/store.json" >"$2.trk"
 }
 : >all.tally
 for s in $SEEDS; do

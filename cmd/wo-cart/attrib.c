@@ -232,6 +232,9 @@ detections(const struct cart *c, const struct shopper *s, int plate, double t0)
 				continue;
 			o = json_pack("{s:f,s:f,s:f}", "ts", m->ts,
 			    "x", m->hx[k], "y", m->hy[k]);
+			if (m->hid[k] != 0)
+				json_object_set_new(o, "id",
+				    json_integer(m->hid[k]));
 			if (m->item[k] > 0)
 				json_object_set_new(o, "item",
 				    json_real(m->item[k]));
