@@ -50,7 +50,7 @@ $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(JANSSON_CFLAGS) $(EXTRA_CFLAGS) $(ALLCFLAGS) -c -o $@ $<
 
-$(B)/cmd/wo-detect.o $(B)/cmd/wo-detect/%.o: EXTRA_CFLAGS = $(DARKNET_CFLAGS) $(PNG_CFLAGS)
+$(B)/cmd/wo-detect.o $(B)/cmd/wo-detect/%.o: EXTRA_CFLAGS = $(DARKNET_CFLAGS) $(PNG_CFLAGS) -DWO_MODEL_DIR='"$(CURDIR)/models"'
 $(B)/cmd/wo-sim.o $(B)/cmd/wo-sim/%.o: EXTRA_CFLAGS = $(PNG_CFLAGS)
 $(B)/cmd/wo-weigh.o $(B)/cmd/wo-weigh/%.o: EXTRA_CFLAGS = $(SERIAL_CFLAGS)
 $(B)/cmd/wo-track.o $(B)/cmd/wo-track/%.o: EXTRA_CFLAGS = $(PNG_CFLAGS)

@@ -2,10 +2,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <darknet.h>
@@ -71,6 +73,83 @@ readable(const char *path)
 	close(fd);
 }
 
+/*
+ * Darknet's parser trusts its cfg and crashes on a file that is no cfg:
+ * the sections are looked at first.  The first must be the network, the
+ * last a detection layer.
+ */
+static void
+check_cfg(const char *path)
+{
+	char line[1024], first[64] = "", last[64] = "";
+	size_t n;
+	FILE *fp;
+	int nsec = 0;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		wo_die(1, "%s:", path);
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		n = strspn(line, " \t");
+		if (line[n] != '[')
+			continue;
+		snprintf(last, sizeof(last), "%.*s",
+		    (int)strcspn(line + n + 1, "]\r\n"), line + n + 1);
+		if (nsec++ == 0)
+			memcpy(first, last, sizeof(first));
+	}
+	if (ferror(fp))
+		wo_die(1, "%s:", path);
+	fclose(fp);
+	if (strcmp(first, "net") != 0 && strcmp(first, "network") != 0)
+		wo_die(1, "%s: not a Darknet cfg: no [net] section first", path);
+	if (nsec < 2 || (strcmp(last, "yolo") != 0 &&
+	    strcmp(last, "region") != 0 && strcmp(last, "detection") != 0))
+		wo_die(1, "%s: not a detector: the last layer is no yolo, "
+		    "region or detection layer", path);
+}
+
+/*
+ * Darknet reads what weights there are and leaves the rest as it was:
+ * a short file is caught here, by the sizes of the layers that it loads.
+ */
+static void
+check_weights(const char *path, network *dn)
+{
+	int hdr[3];
+	struct stat sb;
+	long long need;
+	layer *l;
+	FILE *fp;
+	int i;
+
+	if ((fp = fopen(path, "rb")) == NULL || fstat(fileno(fp), &sb) == -1)
+		wo_die(1, "%s:", path);
+	if (fread(hdr, sizeof(int), 3, fp) != 3)
+		wo_die(1, "%s: truncated weights: no header", path);
+	fclose(fp);
+	need = 3 * sizeof(int) + (hdr[0] * 10 + hdr[1] >= 2 && hdr[0] < 1000 &&
+	    hdr[1] < 1000 ? sizeof(size_t) : sizeof(int));
+	for (i = 0; i < dn->n; i++) {
+		l = &dn->layers[i];
+		if (l->type == CONVOLUTIONAL)
+			need += sizeof(float) * ((long long)l->n *
+			    (l->batch_normalize ? 4 : 1) + l->nweights);
+		else if (l->type == CONNECTED)
+			need += sizeof(float) * ((long long)l->outputs *
+			    (l->batch_normalize ? 4 : 1) +
+			    (long long)l->inputs * l->outputs);
+		else if (l->type != MAXPOOL && l->type != YOLO &&
+		    l->type != REGION && l->type != DETECTION &&
+		    l->type != ROUTE && l->type != UPSAMPLE &&
+		    l->type != SHORTCUT && l->type != REORG &&
+		    l->type != AVGPOOL && l->type != DROPOUT)
+			return;		/* layers of other kinds: not checked */
+	}
+	if (sb.st_size < need)
+		wo_die(1, "%s: truncated weights: %lld bytes, the cfg needs "
+		    "%lld", path, (long long)sb.st_size, need);
+}
+
 static void
 read_names(struct model *m)
 {
@@ -120,10 +199,29 @@ dn_log_show(void)
 	_exit(1);
 }
 
+/* Only async-signal-safe calls: Darknet has crashed on a bad model. */
+static void
+dn_crash(int sig)
+{
+	static const char msg[] = ": Darknet crashed loading the model\n";
+	char buf[4096];
+	ssize_t n;
+
+	dup2(saved_err, 2);
+	if (lseek(fileno(dnlog), 0, SEEK_SET) == 0)
+		while ((n = read(fileno(dnlog), buf, sizeof(buf))) > 0)
+			if (write(2, buf, n) != n)
+				break;
+	if (write(2, wo_prog, strlen(wo_prog)) > 0)
+		(void)!write(2, msg, sizeof(msg) - 1);
+	_exit(1);
+}
+
 static void
 dn_quiet(void)
 {
 	static int registered;
+	struct sigaction sa;
 
 	fflush(stderr);
 	if ((dnlog = tmpfile()) == NULL)
@@ -131,6 +229,12 @@ dn_quiet(void)
 	if ((saved_err = dup(2)) == -1)
 		wo_die(1, "dup:");
 	dup2(fileno(dnlog), 2);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = dn_crash;
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGFPE, &sa, NULL);
+	sigaction(SIGABRT, &sa, NULL);
 	if (!registered) {
 		atexit(dn_log_show);
 		registered = 1;
@@ -140,6 +244,10 @@ dn_quiet(void)
 static void
 dn_loud(void)
 {
+	signal(SIGSEGV, SIG_DFL);
+	signal(SIGBUS, SIG_DFL);
+	signal(SIGFPE, SIG_DFL);
+	signal(SIGABRT, SIG_DFL);
 	fflush(stderr);
 	dup2(saved_err, 2);
 	close(saved_err);
@@ -156,10 +264,11 @@ model_open(struct model *m, const char *dir)
 	m->cfg = find_one(dir, ".cfg");
 	m->weights = find_one(dir, ".weights");
 	m->names_file = find_one(dir, ".names");
-	readable(m->cfg);
 	readable(m->weights);
+	check_cfg(m->cfg);
 	read_names(m);
 	n = net_load(m);
+	check_weights(m->weights, n->dn);
 	m->w = network_width(n->dn);
 	m->h = network_height(n->dn);
 	if (n->classes != m->nnames)
