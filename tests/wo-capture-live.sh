@@ -2,7 +2,7 @@
 # wo-capture-live: several live cameras at once: ffmpeg's MJPEG on a pipe
 # and on a FIFO, still pictures polled from a real HTTP server on loopback
 # (good, truncated, missing), and the gate's entries from a FIFO, merged in
-# ts order into one stream.
+# ts order into one stream; and a paced replay stopped by SIGINT.
 command -v ffmpeg >/dev/null || exit 77
 srv= cap= gw= fw=
 cleanup() {
@@ -73,4 +73,16 @@ import json, sys
 ts = [json.loads(l)["ts"] for l in open(sys.argv[1])]
 assert ts == sorted(ts)
 PY
+
+# A real-time replay interrupted: status 0, the frames that were due.
+all=$(wo-capture -r "$TESTDATA/small" </dev/null | wc -l)
+wo-capture -r "$TESTDATA/small" -x 1 </dev/null >out 2>err &
+cap=$!
+sleep 1
+kill -INT "$cap"
+wait "$cap" || fail "replay: status $? after SIGINT"
+cap=
+n=$(wc -l <out)
+[ "$n" -gt 0 ] && [ "$n" -lt "$all" ] ||
+    fail "replay: $n events after SIGINT"
 exit 0
