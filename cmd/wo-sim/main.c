@@ -16,7 +16,8 @@
 static const char usage[] =
     "wo-sim -o SESSION [-e] [-b SECONDS] [-D DIFFICULTY] [-d SECONDS]\n"
     "       [-f jpg | png] [-g WIDTHxHEIGHT] [-j JOBS] [-n SHOPPERS]\n"
-    "       [-q QUALITY] [-r FPS] [-s SEED] [-p small | large | -S STORE.json]\n"
+    "       [-q QUALITY] [-r FPS] [-s SEED]\n"
+    "       [-p small | large | -S STORE.json]\n"
     "wo-sim --play SESSION [--serial PTY] [--http ADDR:PORT] [--speed X]";
 
 enum { O_PLAY = WO_OPT_FIRST_FREE, O_SERIAL, O_HTTP, O_SPEED };
@@ -161,10 +162,12 @@ write_truth(struct sim *s)
 		memset(qty, 0, nitems * sizeof(int));
 		memset(g, 0, nitems * sizeof(double));
 		for (m = 0; m < r->nunits; m++) {
-			qty[s->units[r->units[m]].item]++;
-			g[s->units[r->units[m]].item] += s->units[r->units[m]].g;
+			const struct unit *un = &s->units[r->units[m]];
+
+			qty[un->item]++;
+			g[un->item] += un->g;
 		}
-		/* A take of a misplaced unit and its neighbours: one line a sku. */
+		/* A take of a misplaced unit and those below: a line a sku. */
 		for (j = 0; j < nitems; j++) {
 			json_t *o;
 
@@ -172,14 +175,16 @@ write_truth(struct sim *s)
 				continue;
 			o = json_pack("{s:f,s:s,s:o,s:s,s:i,s:f,s:[f,f]}", "ts",
 			    ms(s->t0 + s->ch[i].t), "account", p->account,
-			    "plate", r->plate >= 0 ?
-			    json_string(s->st->plates[r->plate].id) : json_null(),
+			    "plate", r->plate < 0 ? json_null() :
+			    json_string(s->st->plates[r->plate].id),
 			    "sku", s->st->items[j].sku, "qty", sign * qty[j],
 			    "g", round(g[j] * 10) / 10, "touch",
 			    ms(s->t0 + r->t1), ms(s->t0 + r->t2));
 			if (r->kind == R_DROP) {
-				json_object_set_new(o, "x", json_real(mm(r->tx)));
-				json_object_set_new(o, "y", json_real(mm(r->ty)));
+				json_object_set_new(o, "x",
+				    json_real(mm(r->tx)));
+				json_object_set_new(o, "y",
+				    json_real(mm(r->ty)));
 			}
 			if (r->hc >= 0)
 				json_object_set_new(o, "case",
@@ -197,8 +202,9 @@ write_truth(struct sim *s)
 			qty[s->units[u[m]].item]++;
 		for (j = 0; j < nitems; j++)
 			if (qty[j] > 0)
-				json_array_append_new(items, json_pack("{s:s,s:i}",
-				    "sku", s->st->items[j].sku, "qty", qty[j]));
+				json_array_append_new(items,
+				    json_pack("{s:s,s:i}", "sku",
+				    s->st->items[j].sku, "qty", qty[j]));
 		line(fr, json_pack("{s:s,s:o,s:f,s:f}", "account", p->account,
 		    "items", items, "entry", ms(s->t0 + p->tin), "exit",
 		    ms(s->t0 + p->tout)));

@@ -62,8 +62,8 @@ cam_new(const struct sim *s, int ci)
 	for (v = 0; v < cb->h; v++)
 		for (u = 0; u < cb->w; u++) {
 			size_t k = (size_t)v * cb->w + u;
-			double d2 = ((u - cx) * (u - cx) + (v - cy) * (v - cy)) /
-			    (cx * cx + cy * cy);
+			double d2 = ((u - cx) * (u - cx) + (v - cy) *
+			    (v - cy)) / (cx * cx + cy * cy);
 
 			if (!wo_homog(cb->cam->H, u + 0.5, v + 0.5, &x, &y))
 				x = y = -100;
@@ -340,11 +340,13 @@ products(const struct sim *s, struct cambuf *cb, double t)
 		for (k = 0; k < n; k++) {
 			int slot = k % (cols * rows), ui = s->units[u[k]].item;
 
-			box(cb, cb->img, p->x + 0.02 + (slot % cols + 0.5) * sw +
-			    (p->w - 0.04 - cols * sw) / 2,
-			    p->y + 0.02 + (slot / cols + 0.5) * sh +
-			    (p->h - 0.04 - rows * sh) / 2,
-			    s->boxw[ui], s->boxh[ui], 0, s->colour[ui], -1);
+			double x = p->x + 0.02 + (slot % cols + 0.5) * sw +
+			    (p->w - 0.04 - cols * sw) / 2;
+			double y = p->y + 0.02 + (slot / cols + 0.5) * sh +
+			    (p->h - 0.04 - rows * sh) / 2;
+
+			box(cb, cb->img, x, y, s->boxw[ui], s->boxh[ui], 0,
+			    s->colour[ui], -1);
 		}
 	}
 }
@@ -482,7 +484,8 @@ draw_person(const struct sim *s, struct cambuf *cb, const struct shopper *p,
 	/* The other hand carries what was taken, in front of the body. */
 	if (nc > 0) {
 		double sd = busy == 1 ? -1 : 1;
-		double sx = x + ex * sd * 0.19 * sz, sy = y + ey * sd * 0.19 * sz;
+		double sx = x + ex * sd * 0.19 * sz;
+		double sy = y + ey * sd * 0.19 * sz;
 		double hx = x + fx * 0.32 * sz + ex * sd * 0.1 * sz;
 		double hy = y + fy * 0.32 * sz + ey * sd * 0.1 * sz;
 
@@ -531,6 +534,7 @@ static void
 blur(const struct sim *s, struct cambuf *cb, unsigned char *tmp)
 {
 	int m, c, u, v, i, ns, b[4], su, sv;
+	size_t k0;
 
 	for (m = 0; m < cb->nobj; m++) {
 		struct obj *o = &cb->obj[m];
@@ -571,15 +575,18 @@ blur(const struct sim *s, struct cambuf *cb, unsigned char *tmp)
 
 					su = (int)lround(u + f * lu);
 					sv = (int)lround(v + f * lv);
-					su = su < b[0] ? b[0] : su > b[2] ? b[2] : su;
-					sv = sv < b[1] ? b[1] : sv > b[3] ? b[3] : sv;
+					su = su < b[0] ? b[0] :
+					    su > b[2] ? b[2] : su;
+					sv = sv < b[1] ? b[1] :
+					    sv > b[3] ? b[3] : sv;
 					k = ((size_t)sv * cb->w + su) * 3;
 					acc[0] += tmp[k];
 					acc[1] += tmp[k + 1];
 					acc[2] += tmp[k + 2];
 				}
+				k0 = ((size_t)v * cb->w + u) * 3;
 				for (c = 0; c < 3; c++)
-					cb->img[((size_t)v * cb->w + u) * 3 + c] =
+					cb->img[k0 + c] =
 					    (unsigned char)(acc[c] / ns);
 			}
 	}
@@ -674,6 +681,7 @@ render(const struct sim *s, struct cambuf *cb, double t, unsigned char *rgb,
 		    0, "%d %.6f %.6f %.6f %.6f\n", o->cls,
 		    (o->x0 + o->x1 + 1) / 2.0 / cb->w,
 		    (o->y0 + o->y1 + 1) / 2.0 / cb->h,
-		    (o->x1 - o->x0 + 1.0) / cb->w, (o->y1 - o->y0 + 1.0) / cb->h);
+		    (o->x1 - o->x0 + 1.0) / cb->w,
+		    (o->y1 - o->y0 + 1.0) / cb->h);
 	}
 }

@@ -121,8 +121,8 @@ write_scales(struct sim *s, FILE *fp)
 	for (i = 0; i < n; i++) {
 		size_t len;
 
-		len = (size_t)snprintf(line, sizeof(line), "%lld.%03lld %s %.1f",
-		    v[i].tms / 1000, v[i].tms % 1000,
+		len = (size_t)snprintf(line, sizeof(line),
+		    "%lld.%03lld %s %.1f", v[i].tms / 1000, v[i].tms % 1000,
 		    s->st->plates[v[i].plate].id, v[i].g);
 		/* What a noisy serial line does to a reading. */
 		switch (v[i].garble) {

@@ -383,8 +383,8 @@ misplace(struct sim *s, struct shopper *a, struct shopper *b)
 	int q = any_plate(s), pl = any_plate(s), k, i;
 	double t;
 
-	for (i = 0; i < 50 && (pl == q || pl < 0 || strcmp(s->st->plates[pl].sku,
-	    s->st->plates[q].sku) == 0); i++)
+	for (i = 0; i < 50 && (pl == q || pl < 0 ||
+	    strcmp(s->st->plates[pl].sku, s->st->plates[q].sku) == 0); i++)
 		pl = any_plate(s);
 	if (q < 0 || pl < 0 || pl == q || !fits(s, a, q, 8) ||
 	    !fits(s, b, pl, 9))
@@ -463,7 +463,8 @@ newunit(struct sim *s, int item)
 
 	if (s->nunits == s->capunits) {
 		s->capunits = s->capunits ? 2 * s->capunits : 256;
-		s->units = wo_realloc(s->units, s->capunits * sizeof(*s->units));
+		s->units = wo_realloc(s->units,
+		    s->capunits * sizeof(*s->units));
 	}
 	s->units[s->nunits].item = item;
 	s->units[s->nunits].g = it->unit_g + it->sd_g * rng_gauss(&R);
@@ -548,7 +549,8 @@ plan(struct sim *s)
 		person(s, &s->sh[i], i);
 	gap = s->nshop > 1 ? fmin(5.0, 0.4 * s->dur / (s->nshop - 1)) : 0;
 	for (i = 0; i < s->nshop; i++)
-		enter(s, &s->sh[i], 0.5 + i * gap + rng_range(&R, 0, 0.3 * gap));
+		enter(s, &s->sh[i], 0.5 + i * gap +
+		    rng_range(&R, 0, 0.3 * gap));
 	/*
 	 * In --every-case the first shoppers stage each case once, in turn,
 	 * the longest first so that it fits the session.
@@ -617,6 +619,12 @@ pose(const struct shopper *p, double t, double *x, double *y, double *face)
 	*face = b->face;
 }
 
+static const struct reach *
+change_reach(const struct sim *s, size_t i)
+{
+	return &s->sh[s->ch[i].shopper].r[s->ch[i].reach];
+}
+
 /* The units on plate pl at t, bottom up; returns how many. */
 int
 plate_units(const struct sim *s, int pl, double t, int *out, int max)
@@ -627,7 +635,7 @@ plate_units(const struct sim *s, int pl, double t, int *out, int max)
 	for (k = 0; k < s->nstack0[pl] && n < max; k++)
 		out[n++] = s->stack0[pl][k];
 	for (i = 0; i < s->nch && s->ch[i].t <= t; i++) {
-		const struct reach *r = &s->sh[s->ch[i].shopper].r[s->ch[i].reach];
+		const struct reach *r = change_reach(s, i);
 
 		if (r->plate != pl)
 			continue;
@@ -647,7 +655,7 @@ floor_units(const struct sim *s, double t, int *out, double *xy, int max)
 	size_t i;
 
 	for (i = 0; i < s->nch && s->ch[i].t <= t && n < max; i++) {
-		const struct reach *r = &s->sh[s->ch[i].shopper].r[s->ch[i].reach];
+		const struct reach *r = change_reach(s, i);
 
 		if (r->kind != R_DROP || r->nunits == 0)
 			continue;

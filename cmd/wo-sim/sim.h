@@ -100,12 +100,12 @@ struct sim {
 	int		 every;		/* stage every hard case */
 	int		 nshop;
 	int		 png, quality, jobs;
-	double		 exposure;	/* seconds a frame is exposed: motion blur */
+	double		 exposure;	/* a frame's exposure, seconds */
 	struct shopper	*sh;
 	size_t		 nsh;
 	struct unit	*units;
 	size_t		 nunits, capunits;
-	int		**stack0;	/* per plate: its first units, bottom up */
+	int		**stack0;	/* per plate: first units, bottom up */
 	int		*nstack0;
 	struct change	*ch;
 	size_t		 nch;

@@ -1,4 +1,4 @@
-/* store.c: the preset stores, what wo-sim derives from a store, and walking routes. */
+/* store.c: the preset stores, what wo-sim derives from a store, routes. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,9 +126,11 @@ add_row(json_t *plates, json_t *shelves, int *pi, int np, double x0,
 	    depth + 0.1));
 	for (i = 0; i < np; i++) {
 		snprintf(id, sizeof(id), "%c%d", 'A' + *pi, i + 1);
-		json_array_append_new(plates, json_pack("{s:s,s:s,s:f,s:f,s:f,s:f}",
-		    "id", id, "sku", catalog[(first + i) % nprod].sku,
-		    "x", x0 + i * pw + 0.04, "y", y, "w", pw - 0.08, "h", depth));
+		json_array_append_new(plates,
+		    json_pack("{s:s,s:s,s:f,s:f,s:f,s:f}", "id", id,
+		    "sku", catalog[(first + i) % nprod].sku,
+		    "x", x0 + i * pw + 0.04, "y", y, "w", pw - 0.08,
+		    "h", depth));
 	}
 	(*pi)++;
 }
@@ -164,7 +166,8 @@ store_preset(const char *name, int w, int h)
 		double q1[8] = { 4.6, -0.2, 4.6, 6.2, -0.2, 6.2, -0.2, -0.2 };
 		double q2[8] = { 3.4, 6.2, 3.4, -0.2, 8.2, -0.2, 8.2, 6.2 };
 
-		add_row(plates, shelves, &pi, 7, 0.9, 7.1, 0.05, 0.45, 0, nprod);
+		add_row(plates, shelves, &pi, 7, 0.9, 7.1, 0.05, 0.45, 0,
+		    nprod);
 		add_row(plates, shelves, &pi, 7, 1.6, 6.4, 2.45, 0.45, 7,
 		    nprod);
 		add_row(plates, shelves, &pi, 7, 1.6, 6.4, 2.95, 0.45, 2,
@@ -194,8 +197,10 @@ store_preset(const char *name, int w, int h)
 			json_array_append_new(cams, jcam(id[i], w, h, q[i],
 			    -0.03 - 0.01 * i));
 	}
-	gates = json_pack("[{s:s,s:s,s:f,s:f,s:f,s:f},{s:s,s:s,s:f,s:f,s:f,s:f}]",
-	    "id", "in", "kind", "entry", "x", 0.0, "y", fh - 1, "w", 1.0, "h", 1.0,
+	gates = json_pack("[{s:s,s:s,s:f,s:f,s:f,s:f},"
+	    "{s:s,s:s,s:f,s:f,s:f,s:f}]",
+	    "id", "in", "kind", "entry", "x", 0.0, "y", fh - 1, "w", 1.0,
+	    "h", 1.0,
 	    "id", "out", "kind", "exit", "x", fw - 1, "y", fh - 1, "w", 1.0,
 	    "h", 1.0);
 	root = json_pack("{s:s,s:s,s:f,s:{s:f,s:f},s:o,s:o,s:o,s:o,s:o}",
@@ -279,10 +284,12 @@ store_setup(struct sim *s)
 		n = json_array_size(sh);
 		s->shelves = wo_calloc(n ? n : 1, sizeof(*s->shelves));
 		json_array_foreach(sh, i, v) {
-			s->shelves[i].x = json_number_value(json_object_get(v, "x"));
-			s->shelves[i].y = json_number_value(json_object_get(v, "y"));
-			s->shelves[i].w = json_number_value(json_object_get(v, "w"));
-			s->shelves[i].h = json_number_value(json_object_get(v, "h"));
+			struct rect *r = &s->shelves[i];
+
+			r->x = json_number_value(json_object_get(v, "x"));
+			r->y = json_number_value(json_object_get(v, "y"));
+			r->w = json_number_value(json_object_get(v, "w"));
+			r->h = json_number_value(json_object_get(v, "h"));
 		}
 	} else {
 		n = st->nplates;
@@ -301,7 +308,8 @@ store_setup(struct sim *s)
 	for (i = 0; i < st->nitems; i++) {
 		double g = st->items[i].unit_g;
 
-		s->colour[i] = palette[i % (sizeof(palette) / sizeof(*palette))];
+		s->colour[i] = palette[i % (sizeof(palette) /
+		    sizeof(*palette))];
 		/* Small things look small; nothing under a few pixels. */
 		s->boxw[i] = g < 60 ? 0.07 : g < 300 ? 0.10 : g < 700 ? 0.11 :
 		    0.14;
@@ -376,7 +384,7 @@ route(struct sim *s, double x0, double y0, double x1, double y1,
 	dist[a] = 0;
 	heap[nh++] = a;
 	while (nh > 0) {
-		/* A plain binary heap keyed on dist; stale entries are skipped. */
+		/* A binary heap keyed on dist; stale entries are skipped. */
 		size_t q = 0, l, r, sm;
 
 		c = heap[0];
@@ -414,7 +422,8 @@ route(struct sim *s, double x0, double y0, double x1, double y1,
 			prev[nc] = c;
 			q = nh++;
 			heap[q] = nc;
-			while (q > 0 && dist[heap[(q - 1) / 2]] > dist[heap[q]]) {
+			while (q > 0 &&
+			    dist[heap[(q - 1) / 2]] > dist[heap[q]]) {
 				m = heap[q];
 				heap[q] = heap[(q - 1) / 2];
 				heap[(q - 1) / 2] = m;

@@ -1,4 +1,4 @@
-/* stream.c: --play, a recorded session played live: serial scales, MJPEG cameras, gate. */
+/* stream.c: --play, a recorded session played live: scales, cameras, gate. */
 #include <sys/socket.h>
 
 #include <netinet/in.h>
@@ -20,7 +20,7 @@
 struct msg {
 	double	 ts;
 	char	*text;		/* what goes out, with its newline */
-	int	 entry;		/* 1: to standard output, 0: to the serial line */
+	int	 entry;		/* 1: standard output, 0: the serial line */
 };
 
 struct frame {
@@ -224,7 +224,8 @@ client(void *arg)
 		req[got] = '\0';
 	}
 	req[got] = '\0';
-	if (strncmp(req, "GET /", 5) == 0 && (sp = strchr(req + 5, ' ')) != NULL)
+	if (strncmp(req, "GET /", 5) == 0 &&
+	    (sp = strchr(req + 5, ' ')) != NULL)
 		*sp = '\0';
 	else
 		req[0] = '\0';
@@ -249,15 +250,17 @@ client(void *arg)
 			;
 		snprintf(hdr, sizeof(hdr), still ?
 		    "HTTP/1.0 200 OK\r\nContent-Type: image/jpeg\r\n\r\n" :
-		    "HTTP/1.0 200 OK\r\nContent-Type: multipart/x-mixed-replace;"
-		    "boundary=wosim\r\nCache-Control: no-cache\r\n\r\n");
+		    "HTTP/1.0 200 OK\r\n"
+		    "Content-Type: multipart/x-mixed-replace;boundary=wosim\r\n"
+		    "Cache-Control: no-cache\r\n\r\n");
 		ok = send_all(fd, hdr, strlen(hdr));
 		for (; ok && k < f->n; k++) {
 			char *img = slurp(f->f[k].path, &len);
 
 			wait_for(f->f[k].ts);
 			snprintf(hdr, sizeof(hdr), "--wosim\r\n"
-			    "Content-Type: image/jpeg\r\nContent-Length: %zu\r\n"
+			    "Content-Type: image/jpeg\r\n"
+			    "Content-Length: %zu\r\n"
 			    "X-Timestamp: %.3f\r\n\r\n", len, f->f[k].ts);
 			ok = (still || send_all(fd, hdr, strlen(hdr))) &&
 			    send_all(fd, img, len) &&
@@ -290,7 +293,8 @@ server(void *arg)
 		pthread_mutex_lock(&mu);
 		clients++;
 		pthread_mutex_unlock(&mu);
-		if (pthread_create(&th, NULL, client, (void *)(intptr_t)fd) != 0) {
+		if (pthread_create(&th, NULL, client,
+		    (void *)(intptr_t)fd) != 0) {
 			close(fd);
 			pthread_mutex_lock(&mu);
 			clients--;

@@ -1,4 +1,4 @@
-/* sim_store: wo-sim's preset stores, homographies, stand points and walking routes. */
+/* sim_store: wo-sim's preset stores, their cameras, stand points, routes. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +44,8 @@ check_homog4(void)
 	}
 	for (i = 0; i < 4; i++) {
 		wo_homog(H, uv[2 * i], uv[2 * i + 1], &x, &y);
-		if (fabs(x - xy[2 * i]) > 1e-9 || fabs(y - xy[2 * i + 1]) > 1e-9)
+		if (fabs(x - xy[2 * i]) > 1e-9 ||
+		    fabs(y - xy[2 * i + 1]) > 1e-9)
 			fail("homog4: corner at %g, %g", x, y);
 	}
 	for (i = 0; i < 8; i++)
@@ -85,13 +86,13 @@ check_store(const char *preset)
 		wo_homog(c->H, 0, 0, &x, &y);
 		wo_homog(c->H, c->width, 0, &x1, &y1);
 		wo_homog(c->H, 0, c->height, &u, &v);
-		/* Square pixels: a row and a column span the same metres a pixel. */
-		if (fabs(hypot(x1 - x, y1 - y) / c->width - hypot(u - x, v - y) /
-		    c->height) > 0.003)
+		/* Square pixels: as many metres a pixel along a row as down. */
+		if (fabs(hypot(x1 - x, y1 - y) / c->width -
+		    hypot(u - x, v - y) / c->height) > 0.003)
 			fail("pixels not square: %g vs %g m/px",
 			    hypot(x1 - x, y1 - y) / c->width,
 			    hypot(u - x, v - y) / c->height);
-		/* Not mirrored: turning right in the image turns right on the floor. */
+		/* Not mirrored: right in the image turns right on the floor. */
 		if ((x1 - x) * (v - y) - (y1 - y) * (u - x) <= 0)
 			fail("camera mirrored %g %g", x1 - x, v - y);
 		for (m = 0; m < 20; m++) {
@@ -114,7 +115,7 @@ check_store(const char *preset)
 			fail("plate without a stand point: %g m, ok %g", d,
 			    s.spots[i].ok);
 	}
-	/* Routes between stand points never cross a shelf and end at the goal. */
+	/* Routes between stand points join them and never cross a shelf. */
 	rng_seed(&r, 1, 9);
 	for (k = 0; k < 200; k++) {
 		i = (size_t)rng_int(&r, (int)s.st->nplates);
@@ -129,12 +130,12 @@ check_store(const char *preset)
 			fail("route does not join its ends: %g points, %g",
 			    n, k);
 		for (m = 1; m < (int)n; m++) {
+			const double *a = &pts[2 * m - 2], *b = &pts[2 * m];
 			double f;
 
 			for (f = 0; f <= 1; f += 0.01)
-				if (in_shelf(&s, pts[2 * m - 2] + f * (pts[2 * m] -
-				    pts[2 * m - 2]), pts[2 * m - 1] + f *
-				    (pts[2 * m + 1] - pts[2 * m - 1]))) {
+				if (in_shelf(&s, a[0] + f * (b[0] - a[0]),
+				    a[1] + f * (b[1] - a[1]))) {
 					fail("route %g crosses a shelf in "
 					    "leg %g", k, m);
 					break;
