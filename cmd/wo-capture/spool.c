@@ -106,6 +106,16 @@ frame_ms(const char *name)
 	return ms;
 }
 
+/* ".1234.jpg.tmp": a temporary name write_file uses. */
+static int
+stale_tmp(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 9 && strcmp(name + n - 4, ".tmp") == 0 &&
+	    name[1] >= '0' && name[1] <= '9';
+}
+
 static int
 by_ms(const void *a, const void *b)
 {
@@ -140,6 +150,9 @@ scan(struct spool *sp)
 			continue;
 		}
 		while ((fe = readdir(fd)) != NULL) {
+			/* Half-written frames of a run that was killed. */
+			if (fe->d_name[0] == '.' && stale_tmp(fe->d_name))
+				unlinkat(dirfd(fd), fe->d_name, 0);
 			if ((ms = frame_ms(fe->d_name)) < 0)
 				continue;
 			if (n == cap) {
