@@ -66,8 +66,12 @@ await() {
 	done
 }
 
-# The controller is not plugged in yet when wo-weigh starts.
-wo-weigh -s "$shelf/store.json" -p "$d/a" </dev/null >out 2>err &
+# The controller is not plugged in yet when wo-weigh starts.  On stdin,
+# the gate's entry event comes a second later, stamped with the wall clock.
+python3 -c '
+import time; time.sleep(1)
+print("{\"type\":\"entry\", \"ts\":%.3f,\"gate\":\"in\",\"account\":\"acct-0000beef\"}" % time.time())
+' | wo-weigh -s "$shelf/store.json" -p "$d/a" >out 2>err &
 W=$!
 await '"port-down"' 1
 pair
@@ -92,7 +96,15 @@ W=
 
 python3 - <<'PY' || fail "events"
 import json, sys
-evs = [json.loads(l) for l in open("out")]
+lines = open("out").read().splitlines()
+entry = [l for l in lines if '"entry"' in l]
+if len(entry) != 1 or not entry[0].startswith('{"type":"entry", "ts":'):
+    print("entry event not passed unchanged:", entry); sys.exit(1)
+evs = [json.loads(l) for l in lines]
+ts = [e["ts"] for e in evs]
+if ts != sorted(ts):
+    print("not in ts order", ts); sys.exit(1)
+evs = [e for e in evs if e["type"] != "entry"]
 got = [(e["type"], e.get("plate") or e.get("kind"),
         round(e["delta_g"] / 10) * 10 if "delta_g" in e else None,
         e.get("units")) for e in evs]
@@ -103,9 +115,6 @@ want = [("alert", "port-down", None, None), ("alert", "port-up", None, None),
         ("weight", "B1", 60, 1)]
 if got != want:
     print("got ", got); print("want", want); sys.exit(1)
-ts = [e["ts"] for e in evs]
-if ts != sorted(ts):
-    print("not in ts order", ts); sys.exit(1)
 for e in evs:
     if e["type"] == "weight" and not e["t0"] <= e["t1"] <= e["ts"]:
         print("times out of order", e); sys.exit(1)
