@@ -66,10 +66,15 @@ find_one(const char *dir, const char *suffix)
 static void
 readable(const char *path)
 {
+	struct stat sb;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY)) == -1)
+	if ((fd = open(path, O_RDONLY)) == -1 || fstat(fd, &sb) == -1)
 		wo_die(1, "%s:", path);
+	if (S_ISDIR(sb.st_mode)) {
+		errno = EISDIR;
+		wo_die(1, "%s:", path);
+	}
 	close(fd);
 }
 
