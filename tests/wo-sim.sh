@@ -117,6 +117,22 @@ for s in sys.argv[1:]:
     if events and checked == 0:
         bad(s, "no scale step checked")
 
+    # A misplaced unit lies on another product's plate and is taken from
+    # there by someone else; a unit left on the floor lies on the floor.
+    planogram = {p["id"]: p["sku"] for p in st["plates"]}
+    for e in events:
+        if e.get("case") == "misplaced" and e["qty"] < 0:
+            if planogram[e["plate"]] == e["sku"]:
+                bad(s, "misplaced onto its own plate: %r" % e)
+            if not any(f["plate"] == e["plate"] and f["sku"] == e["sku"] and
+                       f["qty"] > 0 and f["ts"] > e["ts"] and
+                       f["account"] != e["account"] for f in events):
+                bad(s, "misplaced unit never taken by another: %r" % e)
+        if e["plate"] is None and not (
+                e["qty"] < 0 and 0 <= e["x"] <= st["floor"]["w"] and
+                0 <= e["y"] <= st["floor"]["h"]):
+            bad(s, "floor event off the floor: %r" % e)
+
     # The receipts are what the events leave each shopper with.
     net = {}
     for e in events:
