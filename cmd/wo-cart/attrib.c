@@ -13,6 +13,7 @@
 #define REACH_MAX	1.5	/* m, farther than this nobody did it */
 #define NEAR_HAND	0.3	/* m, a hand this close is "at" the plate */
 #define LATE		0.4	/* m added per second away from t0 */
+#define IN_PLATE	0.05	/* m, a hand this near is in the plate */
 
 void
 sample_add(struct shopper *s, const struct sample *sm, double keep)
@@ -142,13 +143,20 @@ candidates(const struct cart *c, int plate, double t0, int pick,
 
 	for (i = 0; i < c->nsh; i++) {
 		const struct shopper *s = &c->sh[i];
-		struct cand cd = { i, INFINITY, INFINITY, 0, 0 };
+		struct cand cd = { i, INFINITY, INFINITY, 0, 0, 0 };
 		double body = INFINITY, late;
 
 		for (j = 0; j < s->nh; j++) {
 			const struct sample *m = &s->h[j];
 			double d;
 
+			/*
+			 * Picks the scale merged with this one began later:
+			 * their hands count as in the plate until now.
+			 */
+			for (k = 0; k < m->nh && m->ts >= t0 - BEFORE; k++)
+				if (to_plate(p, m->hx[k], m->hy[k]) <= IN_PLATE)
+					cd.inplate = 1;
 			if (m->ts < t0 - BEFORE || m->ts > t0 + AFTER)
 				continue;
 			/*
@@ -174,6 +182,9 @@ candidates(const struct cart *c, int plate, double t0, int pick,
 			cd.dist = body;
 			cd.eff = body + BODY_PENALTY;
 		}
+		/* One who reached in only later may share a merged pick. */
+		if (cd.eff > REACH_MAX && cd.inplate)
+			cd.eff = cd.dist = REACH_MAX;
 		if (cd.eff <= REACH_MAX)
 			out[n++] = cd;
 	}

@@ -78,6 +78,7 @@ struct cand {
 	double	 eff;		/* dist, with proximity of the body penalised */
 	int	 byhand;	/* 0: no hand of theirs was seen near it */
 	double	 item;		/* conf of an item taken (or brought) */
+	int	 inplate;	/* a hand in the plate at any time since t0 */
 };
 
 void	 sample_add(struct shopper *s, const struct sample *sm, double keep);

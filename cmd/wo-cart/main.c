@@ -18,7 +18,6 @@ static const char usage[] =
 #define DONE_MAX	1000	/* visits remembered against replays */
 #define SPLIT_CONF	0.8	/* a merged pick split among its takers */
 #define SPLIT_NEAR_CONF	0.75	/* and among the hands in the plate */
-#define IN_PLATE	0.3	/* m, late ones counted: a hand in the plate */
 
 static struct cart c;
 
@@ -244,7 +243,7 @@ at_plate(const struct cand *cd, int n)
 	int i, k = 0;
 
 	for (i = 0; i < n; i++)
-		if (cd[i].byhand && cd[i].dist <= IN_PLATE)
+		if (cd[i].inplate)
 			k++;
 	return k;
 }
@@ -273,7 +272,7 @@ putback(int p, double grams, struct cand *cd, int n, struct what *wt,
 		count(&c, p, grams, 0, &c.sh[j], wt);
 		if (wt->item >= 0 &&
 		    held_qty(&c.sh[j], c.st->items[wt->item].sku) > 0) {
-			cd[0] = (struct cand){ j, INFINITY, INFINITY, 0, 0 };
+			cd[0] = (struct cand){ j, INFINITY, INFINITY, 0, 0, 0 };
 			*ca = 0.4;
 			return 1;
 		}
@@ -364,8 +363,7 @@ on_weight(const struct wo_ev *ev)
 		 * of them the rest.
 		 */
 		for (i = 0; i < n && m < wt.qty; i++)
-			if (seen ? cd[i].item > 0 : cd[i].byhand &&
-			    cd[i].dist <= IN_PLATE)
+			if (seen ? cd[i].item > 0 : cd[i].inplate)
 				cd[m++] = cd[i];
 		for (i = 0; i < m; i++)
 			add_line(&c.sh[cd[i].sh], ev, p, wt.item,
