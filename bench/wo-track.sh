@@ -1,44 +1,67 @@
 #!/bin/sh
-# wo-track: moments a second through the tracker (detections from the truth
-# labels by tests/oracle-detect, prepared beforehand and not timed), with the
-# frames read for appearance and by motion alone (-M), and the MOTA and IDF1
-# (wo-eval) of each on testdata/hard and on a busy generated session
-# (wo-sim -p large -n 12 -D 0.6 -d 60 -s 11).
+# wo-track: moments a second through the tracker, with the frames read for
+# appearance and by motion alone (-M), and MOTA, IDF1 and identity switches
+# (wo-eval) of each on testdata/small, testdata/hard and ten seeds of the
+# busy preset (wo-sim -p large -n 12 -D 0.6 -d 60 -s SEED).  Detections come
+# from the truth labels (tests/oracle-detect), prepared beforehand and not
+# timed, so the figures are the tracker's own.
 set -e
+SEEDS=${WO_BENCH_SEEDS:-1 2 3 4 5 6 7 8 9 10}
 now() { date +%s%N; }
-# Best of three runs of "$@" <in >/dev/null, in nanoseconds.
-best() {
-	in=$1; shift
-	b=
-	for i in 1 2 3; do
-		t0=$(now)
-		"$@" <"$in" >/dev/null
-		t=$(( $(now) - t0 ))
-		[ -z "$b" ] || [ "$t" -lt "$b" ] && b=$t
-	done
-	echo "$b"
-}
 prep() {	# session name
 	wo-capture -r "$1" | "$ROOT/tests/oracle-detect" "$1" |
 	    wo-weigh -r "$1" 2>/dev/null >"$2.det"
 }
-bench() {	# session name
-	m=$(jq -s '[.[] | select(.type == "frame") | .ts] | unique | length' \
-	    "$2.det")
-	for mode in "" -M; do
-		ns=$(best "$2.det" wo-track $mode -s "$1/store.json")
-		wo-track $mode -s "$1/store.json" <"$2.det" >"$2.trk"
-		label="$2${mode:+ $mode}"
-		awk -v n="$m" -v ns="$ns" -v l="$label" 'BEGIN {
-		    printf "%s: %.0f moments/s\n", l, n / (ns / 1e9) }'
-		wo-eval -j "$1" <"$2.trk" | jq -r --arg l "$label" \
-		    '"\($l) mota: \(.tracks.mota) ratio",
-		     "\($l) idf1: \(.tracks.idf1) ratio",
-		     "\($l) id switches: \(.tracks.idsw) count"'
-	done
+# Prints "mota idf1 idsw" of the session's tracks with wo-track's options.
+score() {	# session name [options]
+	s=$1 n=$2
+	shift 2
+	wo-track "$@" -s "$s/store.json" <"$n.det" >"$n.trk"
+	wo-eval -j "$s" <"$n.trk" |
+	    jq -r '"\(.tracks.mota) \(.tracks.idf1) \(.tracks.idsw)"'
 }
-prep "$TESTDATA/hard" hard
-bench "$TESTDATA/hard" hard
-nice wo-sim -o busy -p large -n 12 -D 0.6 -d 60 -s 11 2>/dev/null
-prep busy busy
-bench busy busy
+speed() {	# session name [options]: best of three, moments a second
+	s=$1 n=$2
+	shift 2
+	m=$(jq -s '[.[] | select(.type == "frame") | .ts] | unique | length' \
+	    "$n.det")
+	b=
+	for i in 1 2 3; do
+		t0=$(now)
+		wo-track "$@" -s "$s/store.json" <"$n.det" >/dev/null
+		t=$(( $(now) - t0 ))
+		[ -z "$b" ] || [ "$t" -lt "$b" ] && b=$t
+	done
+	awk -v m="$m" -v ns="$b" 'BEGIN { printf "%.0f", m / (ns / 1e9) }'
+}
+
+for name in small hard; do
+	prep "$TESTDATA/$name" "$name"
+	set -- $(score "$TESTDATA/$name" "$name")
+	echo "$name mota: $1 ratio"
+	echo "$name idf1: $2 ratio"
+	echo "$name id switches: $3 count"
+	set -- $(score "$TESTDATA/$name" "$name" -M)
+	echo "$name -M idf1: $2 ratio"
+done
+echo "hard: $(speed "$TESTDATA/hard" hard) moments/s"
+echo "hard -M: $(speed "$TESTDATA/hard" hard -M) moments/s"
+: >busy.tally
+for s in $SEEDS; do
+	nice wo-sim -o "b$s" -p large -n 12 -D 0.6 -d 60 -s "$s" 2>/dev/null
+	prep "b$s" "b$s"
+	set -- $(score "b$s" "b$s")
+	echo "busy seed $s mota: $1 ratio"
+	echo "busy seed $s idf1: $2 ratio"
+	echo "busy seed $s id switches: $3 count"
+	a="$1 $2 $3"
+	set -- $(score "b$s" "b$s" -M)
+	echo "$a $1 $2 $3" >>busy.tally
+done
+awk '{ m += $1; i += $2; w += $3; mm += $4; im += $5; n++ } END {
+    printf "busy mean mota: %.4f ratio\nbusy mean idf1: %.4f ratio\n", m / n, i / n
+    printf "busy id switches: %d count\n", w
+    printf "busy -M mean mota: %.4f ratio\nbusy -M mean idf1: %.4f ratio\n", mm / n, im / n }' busy.tally
+set -- $SEEDS
+echo "busy seed $1: $(speed "b$1" "b$1") moments/s"
+echo "busy seed $1 -M: $(speed "b$1" "b$1" -M) moments/s"
