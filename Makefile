@@ -72,7 +72,7 @@ $(B)/bin/wo-eval: $(call objs,wo-eval) $(LIBWO)
 	$(LINK) $(call objs,wo-eval) $(LIBWO) $(JANSSON_LIBS) -lm
 $(B)/bin/wo-capture: $(call objs,wo-capture) $(LIBWO)
 	@mkdir -p $(@D)
-	$(LINK) $(call objs,wo-capture) $(LIBWO) $(JANSSON_LIBS) $(CURL_LIBS) $(JPEG_LIBS) $(THREAD_LIBS) -lm
+	$(LINK) $(call objs,wo-capture) $(LIBWO) $(JANSSON_LIBS) $(CURL_LIBS) $(THREAD_LIBS) -lm
 $(B)/bin/wo-weigh: $(call objs,wo-weigh) $(LIBWO)
 	@mkdir -p $(@D)
 	$(LINK) $(call objs,wo-weigh) $(LIBWO) $(JANSSON_LIBS) $(SERIAL_LIBS) $(THREAD_LIBS) -lm
