@@ -1,8 +1,8 @@
 /* main.c: wo-weigh's options, reading parser, plates and event output. */
-#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +48,8 @@ static struct {
 	struct settle_cfg cfg;		/* for plates without a known item */
 	struct plate	*pl;
 	size_t		 npl, cap;
-	size_t		 hit;		/* the last plate found */
+	size_t		*tab;		/* plate index + 1 by hash of id; 0 free */
+	size_t		 tabcap;	/* a power of two, over twice npl */
 	int		 raw;
 } w;
 
@@ -60,10 +61,32 @@ struct feed {
 	long	 nread, ngarbled, nspike;
 };
 
+/* FNV-1a: plate ids are short, and this is on every reading's path. */
+static size_t
+hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n-- > 0)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+static void
+tab_put(size_t i)
+{
+	size_t j = hash(w.pl[i].id, w.pl[i].idlen) & (w.tabcap - 1);
+
+	while (w.tab[j] != 0)
+		j = (j + 1) & (w.tabcap - 1);
+	w.tab[j] = i + 1;
+}
+
 static struct plate *
 plate_add(const char *id, size_t len, const struct settle_cfg *cfg)
 {
 	struct plate *p;
+	size_t i;
 
 	if (w.npl == w.cap) {
 		w.cap = w.cap ? 2 * w.cap : 16;
@@ -75,6 +98,14 @@ plate_add(const char *id, size_t len, const struct settle_cfg *cfg)
 	p->id[len] = '\0';
 	p->idlen = len;
 	settle_init(&p->st, cfg);
+	if (2 * w.npl > w.tabcap) {
+		free(w.tab);
+		w.tabcap = w.tabcap ? 2 * w.tabcap : 32;
+		w.tab = wo_calloc(w.tabcap, sizeof(*w.tab));
+		for (i = 0; i < w.npl; i++)
+			tab_put(i);
+	} else
+		tab_put(w.npl - 1);
 	return p;
 }
 
@@ -101,23 +132,22 @@ plates_from_store(void)
 	}
 }
 
-/* Readings come in runs from few plates: the last one found is tried first. */
+/* The plate of id; a new one when there is no store to say which exist. */
 static struct plate *
 plate_find(const char *id, size_t len)
 {
-	size_t i;
+	struct plate *p;
+	size_t j;
 
-	if (w.hit < w.npl && w.pl[w.hit].idlen == len &&
-	    memcmp(w.pl[w.hit].id, id, len) == 0)
-		return &w.pl[w.hit];
-	for (i = 0; i < w.npl; i++)
-		if (w.pl[i].idlen == len && memcmp(w.pl[i].id, id, len) == 0) {
-			w.hit = i;
-			return &w.pl[i];
+	if (w.tabcap > 0)
+		for (j = hash(id, len) & (w.tabcap - 1); w.tab[j] != 0;
+		    j = (j + 1) & (w.tabcap - 1)) {
+			p = &w.pl[w.tab[j] - 1];
+			if (p->idlen == len && memcmp(p->id, id, len) == 0)
+				return p;
 		}
 	if (w.store != NULL)
 		return NULL;
-	w.hit = w.npl;
 	return plate_add(id, len, &w.cfg);
 }
 
@@ -334,7 +364,7 @@ main(int argc, char *argv[])
 			w.cfg.settle_s = wo_strtod(optarg, 0, 60, "settle time");
 			break;
 		case OPT_PUT:
-			w.cfg.put_s = wo_strtod(optarg, 0, 60, "settle time");
+			w.cfg.put_s = wo_strtod(optarg, 0, 60, "put settle time");
 			break;
 		case OPT_HOLD:
 			w.cfg.hold_s = wo_strtod(optarg, 0, 3600, "hold time");
@@ -385,6 +415,7 @@ main(int argc, char *argv[])
 	for (i = 0; i < (int)w.npl; i++)
 		free(w.pl[i].id);
 	free(w.pl);
+	free(w.tab);
 	free(ports);
 	if (w.store != NULL)
 		wo_store_free(w.store);
