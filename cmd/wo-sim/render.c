@@ -172,6 +172,31 @@ ellipse(struct cambuf *cb, unsigned char *img, double cx, double cy,
 		}
 }
 
+/* A torso as ellipse() draws it, in stripes across the shoulders. */
+static void
+striped(struct cambuf *cb, double cx, double cy, double a, double b,
+    double th, struct rgb c, int id)
+{
+	double ca = cos(th), sa = sin(th), dx, dy, p, q, e;
+	int bx[4], u, v;
+
+	if (!pixbox(cb, cx - a, cy - a, cx + a, cy + a, bx))
+		return;
+	for (v = bx[1]; v <= bx[3]; v++)
+		for (u = bx[0]; u <= bx[2]; u++) {
+			size_t k = (size_t)v * cb->w + u;
+
+			dx = cb->fx[k] - cx;
+			dy = cb->fy[k] - cy;
+			p = (dx * ca + dy * sa) / a;
+			q = (-dx * sa + dy * ca) / b;
+			if ((e = p * p + q * q) > 1.0)
+				continue;
+			put(cb, cb->img, k, c, (1.0 - 0.35 * e) *
+			    (fmod(q * b + 1.0, 0.08) < 0.04 ? 1.0 : 0.55), id);
+		}
+}
+
 /* A stroke of radius r from (x0,y0) to (x1,y1): an arm. */
 static void
 capsule(struct cambuf *cb, unsigned char *img, double x0, double y0,
@@ -461,8 +486,15 @@ draw_person(const struct sim *s, struct cambuf *cb, const struct shopper *p,
 		capsule(cb, cb->img, sx, sy, sx + fx * sw + ex * side * 0.03,
 		    sy + fy * sw + ey * side * 0.03, 0.045 * sz, sleeve, me);
 	}
-	ellipse(cb, cb->img, x, y, 0.25 * sz, 0.14 * sz, f + M_PI / 2,
-	    p->shirt, 0.35, me);
+	if (p->stripes)
+		striped(cb, x, y, 0.25 * sz, 0.14 * sz, f + M_PI / 2, p->shirt,
+		    me);
+	else
+		ellipse(cb, cb->img, x, y, 0.25 * sz, 0.14 * sz, f + M_PI / 2,
+		    p->shirt, 0.35, me);
+	if (p->backpack)
+		box(cb, cb->img, x - fx * 0.12 * sz, y - fy * 0.12 * sz,
+		    0.13 * sz, 0.28 * sz, f, p->pack, me);
 	if (act != NULL) {
 		double sx = x + ex * (act->hand ? 0.19 : -0.19) * sz;
 		double sy = y + ey * (act->hand ? 0.19 : -0.19) * sz, hx, hy;

@@ -444,6 +444,27 @@ person(struct sim *s, struct shopper *p, int i)
 	p->skin = skins[rng_int(&R, sizeof(skins) / sizeof(*skins))];
 }
 
+/*
+ * Striped shirts and backpacks come from a stream of their own, so that
+ * how people look never changes what they do.
+ */
+static void
+looks(struct sim *s)
+{
+	static const struct rgb packs[] = { { 30, 30, 35 }, { 20, 50, 110 },
+	    { 110, 30, 30 }, { 60, 80, 50 }, { 200, 160, 40 } };
+	struct rng r;
+	size_t i;
+
+	rng_seed(&r, s->seed, 4);
+	for (i = 0; i < s->nsh; i++) {
+		s->sh[i].stripes = rng_unif(&r) < 0.3;
+		s->sh[i].backpack = rng_unif(&r) < 0.3;
+		s->sh[i].pack = packs[rng_int(&r, sizeof(packs) /
+		    sizeof(*packs))];
+	}
+}
+
 static int
 chcmp(const void *a, const void *b)
 {
@@ -547,6 +568,7 @@ plan(struct sim *s)
 	s->sh = wo_calloc(s->nsh, sizeof(*s->sh));
 	for (i = 0; i < s->nshop; i++)
 		person(s, &s->sh[i], i);
+	looks(s);
 	gap = s->nshop > 1 ? fmin(5.0, 0.4 * s->dur / (s->nshop - 1)) : 0;
 	for (i = 0; i < s->nshop; i++)
 		enter(s, &s->sh[i], 0.5 + i * gap +

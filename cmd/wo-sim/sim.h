@@ -72,7 +72,8 @@ struct shopper {
 	char	 email[48], customer[24], pm[24];
 	double	 tin, tout;
 	double	 size;
-	struct rgb shirt, hair, skin;
+	struct rgb shirt, hair, skin, pack;
+	int	 stripes, backpack;
 	struct key *keys;
 	size_t	 nkeys, capkeys;
 	struct reach *r;
