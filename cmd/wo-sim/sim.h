@@ -80,7 +80,7 @@ struct shopper {
 	size_t	 nr, capr;
 };
 
-/* A hand-resolved change of a plate or the floor, for scales and truth. */
+/* What one reach changed on a plate or the floor, for scales and truth. */
 struct change {
 	double	 t;		/* when the weight changes */
 	int	 shopper, reach;
