@@ -68,13 +68,14 @@ held(const struct moment *m, const struct box *h)
 /*
  * Where a person stands, from their box.  The box holds the arms, hands and
  * items too, so a shopper reaching for a shelf has a box twice their size
- * with its centre over the shelf.  On each floor axis along which the
- * person's hands (hand boxes inside the person box, same view) all lie to
- * one side, the body is at the other end of the box, BODY_R in from it;
- * otherwise it is in the middle.
+ * with its centre over the shelf.  On each floor axis where the hands that
+ * end the box (hand boxes at one end of it, same view) are all at the same
+ * end, the body is at the other end, BODY_R in from it; otherwise it is in
+ * the middle.
  */
 #define BODY_R	0.18	/* m, half a body along the arm, shoulder to back */
 #define EDGE_PX	3	/* pixels from a box's edge that still touch it */
+#define EDGE_M	0.06	/* m, the same on the floor */
 
 /*
  * A person's own outstretched hand is the far end of their box, so it
@@ -88,19 +89,18 @@ at_edge(const struct box *b, const struct box *h)
 	    b->y + b->h - (h->y + h->h) <= EDGE_PX;
 }
 
-static int
-body(const struct moment *m, const struct wo_store *st, const struct box *b,
-    double *x, double *y)
+static void
+floor_box(const double *H, const struct box *b, double lo[2], double hi[2])
 {
-	const double *H = st->cams[b->cam].H;
-	double lo[2] = { INFINITY, INFINITY }, hi[2] = { -INFINITY, -INFINITY };
-	double c[2], p[2];
-	int side[2] = { 0, 0 }, i, k, n = 0;
+	double p[2];
+	int i, k;
 
+	lo[0] = lo[1] = INFINITY;
+	hi[0] = hi[1] = -INFINITY;
 	for (k = 0; k < 4; k++) {
 		if (!wo_homog(H, b->x + (k & 1) * b->w, b->y + (k >> 1) * b->h,
 		    &p[0], &p[1]))
-			return 0;
+			continue;
 		for (i = 0; i < 2; i++) {
 			if (p[i] < lo[i])
 				lo[i] = p[i];
@@ -108,29 +108,45 @@ body(const struct moment *m, const struct wo_store *st, const struct box *b,
 				hi[i] = p[i];
 		}
 	}
-	if (!wo_homog(H, b->x + b->w / 2, b->y + b->h / 2, &c[0], &c[1]))
+}
+
+static int
+body(const struct moment *m, const struct wo_store *st, const struct box *b,
+    double *x, double *y)
+{
+	const double *H = st->cams[b->cam].H;
+	double lo[2], hi[2], hlo[2], hhi[2], c[2];
+	int side[2] = { 0, 0 }, seen[2] = { 0, 0 }, i, k;
+
+	floor_box(H, b, lo, hi);
+	if (!isfinite(lo[0]) || !wo_homog(H, b->x + b->w / 2, b->y + b->h / 2,
+	    &c[0], &c[1]))
 		return 0;
+	/*
+	 * Per floor axis, only a hand at that axis's end of the box says
+	 * where the arm went: two shoppers reaching across each other for
+	 * the shelf both have the other's hand at the shelf side of their
+	 * box, but only their own at its far left or right.
+	 */
 	for (k = 0; k < m->nbox; k++) {
 		const struct box *h = &m->box[k];
 		double u = h->x + h->w / 2, v = h->y + h->h / 2;
 
 		if (h->cls != CLS_HAND || h->cam != b->cam || u < b->x ||
-		    u > b->x + b->w || v < b->y || v > b->y + b->h ||
-		    !at_edge(b, h) || !wo_homog(H, u, v, &p[0], &p[1]))
+		    u > b->x + b->w || v < b->y || v > b->y + b->h)
 			continue;
-		n++;
+		floor_box(H, h, hlo, hhi);
 		for (i = 0; i < 2; i++) {
-			int s = p[i] > c[i] + BODY_R / 2 ? 1 :
-			    p[i] < c[i] - BODY_R / 2 ? -1 : 0;
+			int s = hhi[i] >= hi[i] - EDGE_M ? 1 :
+			    hlo[i] <= lo[i] + EDGE_M ? -1 : 0;
 
-			if (n == 1)
-				side[i] = s;
-			else if (side[i] != s)
-				side[i] = 0;
+			if (s == 0)
+				continue;
+			side[i] = seen[i]++ == 0 || side[i] == s ? s : 2;
 		}
 	}
 	for (i = 0; i < 2; i++)
-		if (n > 0 && side[i] != 0 && hi[i] - lo[i] > 2 * BODY_R)
+		if ((side[i] == 1 || side[i] == -1) && hi[i] - lo[i] > 2 * BODY_R)
 			c[i] = side[i] > 0 ? lo[i] + BODY_R : hi[i] - BODY_R;
 	*x = c[0];
 	*y = c[1];
