@@ -34,7 +34,12 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/c9.mjpg")
 [ "$code" = 404 ] || { echo "unknown camera: HTTP $code"; exit 1; }
 wait $c1 || { echo "curl failed"; exit 1; }
 wait $play || { echo "wo-sim --play failed:"; cat play.err; exit 1; }
-sleep 0.5
+# What socat still holds reaches cat soon after; wait for it, boundedly.
+want=$(grep -c '' "$S/scales.log")
+i=0
+while [ "$(grep -c '' serial.out)" -lt "$want" ] && [ $i -lt 100 ]; do
+	i=$((i + 1)); sleep 0.1
+done
 cmp entries.out "$S/entries.ndjson" || exit 1
 python3 - "$S" <<'PY' || exit 1
 import os, re, sys
