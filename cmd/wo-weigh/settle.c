@@ -28,7 +28,7 @@ settle_init(struct settle *s, const struct settle_cfg *cfg)
  * raises it where it is worse.  Smaller changes of at least min_g are
  * still reported once they have held (something foreign on the plate).
  */
-double
+static double
 settle_threshold(const struct settle *s)
 {
 	double thr = s->cfg.unit_g > 0 ? s->cfg.unit_g / 2 : s->cfg.min_g;
@@ -41,7 +41,7 @@ settle_threshold(const struct settle *s)
  * the same weight, and how much a still stretch may spread: a few times the
  * noise, but never so wide that half a change hides in it.
  */
-double
+static double
 settle_band(const struct settle *s)
 {
 	return fmin(fmax(4 * s->noise, 0.5), settle_threshold(s) / 2);
@@ -193,7 +193,6 @@ settle_feed(struct settle *s, double ts, double g, struct settle_ev *ev)
 	double f, tc, band, dev;
 	int k, in;
 
-	s->nread++;
 	s->rg[s->ri] = g;
 	s->rt[s->ri] = ts;
 	s->ri = (s->ri + 1) % SETTLE_MED;

@@ -44,15 +44,13 @@ struct settle {
 	long	 pend;		/* far-off readings not yet known as spikes */
 	double	 wt, wsum, wsq, wmin, wmax, wdev;	/* the still window */
 	int	 wn;
-	long	 nread, nspike;
+	long	 nspike;	/* readings rejected as spikes */
 };
 
 void	 settle_init(struct settle *s, const struct settle_cfg *cfg);
 /* Feeds one reading; 1 and *ev filled when it completes a change. */
 int	 settle_feed(struct settle *s, double ts, double g,
 	    struct settle_ev *ev);
-double	 settle_band(const struct settle *s);
-double	 settle_threshold(const struct settle *s);
 
 /* serial.c: one reader thread per port, writing stamped lines to a pipe. */
 struct port;
