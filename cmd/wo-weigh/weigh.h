@@ -1,4 +1,6 @@
 /* weigh.h: wo-weigh's parts: the settle filter and the serial port readers. */
+#ifndef WEIGH_H
+#define WEIGH_H
 
 /*
  * What the settle filter knows about a plate.  Thresholds follow the
@@ -8,7 +10,8 @@
 struct settle_cfg {
 	double	 unit_g;	/* one item on this plate; 0 when unknown */
 	double	 sd_g;		/* spread of one item's weight */
-	double	 min_g;		/* smallest change when unit_g is 0 */
+	double	 min_g;		/* smallest change that is no whole number
+				   of items (any change when unit_g is 0) */
 	double	 noise_g;	/* first guess at the scale's noise (sd) */
 	double	 settle_s;	/* how long a new weight must stay still */
 	double	 put_s;		/* how long, when weight was added */
@@ -57,3 +60,5 @@ struct port;
 struct port *port_open(const char *name, int baud);	/* read fd: port_fd */
 int	 port_fd(const struct port *p);
 void	 port_stop_all(void);
+
+#endif
