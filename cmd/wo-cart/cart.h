@@ -32,6 +32,8 @@ struct shopper {
 	struct line *ln;
 	int	 nln, capln;
 	int	 seq;		/* cart lines made, for their ids */
+	double	 empty;		/* seen with no hand since, or 0 */
+	int	 left;		/* what it held then was left behind */
 };
 
 /* What a plate holds besides its planogram product: put-backs that strayed. */

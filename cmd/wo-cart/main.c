@@ -17,6 +17,10 @@ static const char usage[] =
 #define APPLIED_S	120.0	/* s a change is remembered against replays */
 #define DONE_MAX	1000	/* visits remembered against replays */
 #define SPLIT_CONF	0.8	/* a merged pick split among its takers */
+#define EMPTY_S		3.0	/* s seen without a hand: carrying nothing */
+#define SEEN_CONF	0.5	/* a track this sure was really seen */
+#define ALONE_M		1.0	/* m to the next shopper, not to be hidden */
+#define LEFT_CONF	0.75	/* items found left behind that way */
 #define SPLIT_NEAR_CONF	0.75	/* and among the hands in the plate */
 
 static struct cart c;
@@ -156,13 +160,13 @@ remember(const char *key, double ts)
 	c.applied[c.napplied++] = wo_strdup(key);
 }
 
+/* Appends a cart line to the shopper's cart and writes its cart event. */
 static void
-add_line(struct shopper *s, const struct wo_ev *ev, int plate, int item,
-    long long qty, double conf, const struct cand *cd, double t0,
-    double grams)
+add_line(struct shopper *s, double ts, int plate, int item, long long qty,
+    double conf, json_t *evidence)
 {
 	const char *sku = c.st->items[item].sku, *pid = c.st->plates[plate].id;
-	json_t *x, *w;
+	json_t *x;
 	struct line *ln;
 	char id[64];
 
@@ -177,8 +181,8 @@ add_line(struct shopper *s, const struct wo_ev *ev, int plate, int item,
 	ln->plate = wo_strdup(pid);
 	ln->qty = qty;
 	ln->conf = r3(conf);
-	ln->ts = ev->ts;
-	x = wo_ev_new("cart", ev->ts);
+	ln->ts = ts;
+	x = wo_ev_new("cart", ts);
 	json_object_set_new(x, "account", s->account ?
 	    json_string(s->account) : json_null());
 	json_object_set_new(x, "sku", json_string(sku));
@@ -188,19 +192,73 @@ add_line(struct shopper *s, const struct wo_ev *ev, int plate, int item,
 	json_object_set_new(x, "id", json_string(id));
 	json_object_set_new(x, "visit", json_string(s->visit));
 	json_object_set_new(x, "track", json_integer(s->track));
-	w = json_pack("{s:s,s:f,s:f,s:O}", "plate", pid, "ts", ev->ts,
-	    "t0", t0, "delta_g", json_object_get(ev->obj, "delta_g"));
+	json_object_set_new(x, "evidence", evidence);
+	emit(x);
+}
+
+/* A line made by a weight change: its evidence, the weight and the hands. */
+static void
+weight_line(struct shopper *s, const struct wo_ev *ev, int plate, int item,
+    long long qty, double conf, const struct cand *cd, double t0,
+    double grams)
+{
+	json_t *w;
+
+	w = json_pack("{s:s,s:f,s:f,s:O}", "plate", c.st->plates[plate].id,
+	    "ts", ev->ts, "t0", t0, "delta_g",
+	    json_object_get(ev->obj, "delta_g"));
 	/* What was counted, when earlier unexplained changes were netted. */
 	if (fabs(grams - json_number_value(json_object_get(ev->obj,
 	    "delta_g"))) > 0.05)
 		json_object_set_new(w, "net_g", json_real(r3(grams)));
 	/* A put-back credited to a far cart has no distance to show. */
-	json_object_set_new(x, "evidence", json_pack("{s:o,s:I,s:o,s:b,s:o}",
-	    "weight", w, "track", (json_int_t)s->track, "dist",
-	    isfinite(cd->dist) ? json_real(r3(cd->dist)) : json_null(),
-	    "hand", cd->byhand, "detections",
-	    detections(&c, s, plate, t0)));
-	emit(x);
+	add_line(s, ev->ts, plate, item, qty, conf, json_pack(
+	    "{s:o,s:I,s:o,s:b,s:o}", "weight", w, "track",
+	    (json_int_t)s->track, "dist", isfinite(cd->dist) ?
+	    json_real(r3(cd->dist)) : json_null(), "hand", cd->byhand,
+	    "detections", detections(&c, s, plate, t0)));
+}
+
+/*
+ * The scales said these items left their plates and never came back, and
+ * the cameras have seen the shopper for EMPTY_S seconds with no hand, so
+ * carrying nothing: they were left in the store (on the floor), and leave
+ * the cart.  Lines go out per product, at LEFT_CONF.
+ */
+static void
+left_behind(struct shopper *s, double ts)
+{
+	json_t *a, *items = json_array();
+	int i, j, n = s->nln;
+
+	for (i = 0; i < n; i++) {
+		const char *sku = s->ln[i].sku;
+		long long q;
+		int last = i;
+
+		for (j = 0; j < i; j++)
+			if (strcmp(s->ln[j].sku, sku) == 0)
+				break;
+		if (j < i || (q = held_qty(s, sku)) <= 0)
+			continue;
+		for (j = i; j < n; j++)
+			if (strcmp(s->ln[j].sku, sku) == 0 && s->ln[j].qty > 0)
+				last = j;
+		json_array_append_new(items, json_pack("{s:s,s:I}", "sku", sku,
+		    "qty", (json_int_t)q));
+		add_line(s, ts, wo_store_plate(c.st, s->ln[last].plate),
+		    wo_store_item(c.st, sku), -q, LEFT_CONF, json_pack(
+		    "{s:{s:f,s:f},s:I}", "left", "since", s->empty, "until", ts,
+		    "track", (json_int_t)s->track));
+	}
+	a = alert(ts, "left-behind", "track %lld has carried nothing since "
+	    "%.3f: what it took is left in the store", s->track, s->empty);
+	json_object_set_new(a, "track", json_integer(s->track));
+	json_object_set_new(a, "account", s->account ?
+	    json_string(s->account) : json_null());
+	json_object_set_new(a, "items", items);
+	emit(a);
+	state_save(&c);
 }
 
 static void
@@ -366,7 +424,7 @@ on_weight(const struct wo_ev *ev)
 			if (seen ? cd[i].item > 0 : cd[i].inplate)
 				cd[m++] = cd[i];
 		for (i = 0; i < m; i++)
-			add_line(&c.sh[cd[i].sh], ev, p, wt.item,
+			weight_line(&c.sh[cd[i].sh], ev, p, wt.item,
 			    i == 0 ? wt.qty - (m - 1) : 1, (seen ? SPLIT_CONF :
 			    SPLIT_NEAR_CONF) * wt.conf, &cd[i], t0, delta);
 		if (wt.item != c.st->plates[p].item)
@@ -374,13 +432,13 @@ on_weight(const struct wo_ev *ev)
 	} else {
 		const char *sku = c.st->items[wt.item].sku;
 
-		add_line(&c.sh[cd[0].sh], ev, p, wt.item,
+		weight_line(&c.sh[cd[0].sh], ev, p, wt.item,
 		    pick ? wt.qty : -wt.qty, ca * wt.conf, &cd[0], t0, delta);
 		/* The planogram learns what strayed onto the plate. */
 		if (wt.item != c.st->plates[p].item)
 			stray_add(&c.pl[p], sku, pick ? -wt.qty : wt.qty);
 		if (wt.item2 >= 0) {
-			add_line(&c.sh[cd[0].sh], ev, p, wt.item2, wt.qty2,
+			weight_line(&c.sh[cd[0].sh], ev, p, wt.item2, wt.qty2,
 			    ca * wt.conf, &cd[0], t0, delta);
 			stray_add(&c.pl[p], c.st->items[wt.item2].sku,
 			    -wt.qty2);
@@ -390,6 +448,29 @@ on_weight(const struct wo_ev *ev)
 	state_save(&c);
 }
 
+/*
+ * Whether another shopper stands so near that they may hide this one's
+ * hands from the cameras: then no hand seen proves nothing.
+ */
+static int
+crowded(const struct shopper *s, const struct sample *sm)
+{
+	int i;
+
+	for (i = 0; i < c.nsh; i++) {
+		const struct shopper *o = &c.sh[i];
+		const struct sample *m;
+
+		if (o == s || o->nh == 0)
+			continue;
+		m = &o->h[o->nh - 1];
+		if (sm->ts - m->ts <= 1.0 && hypot(m->x - sm->x,
+		    m->y - sm->y) < ALONE_M)
+			return 1;
+	}
+	return 0;
+}
+
 static void
 on_track(const struct wo_ev *ev)
 {
@@ -397,6 +478,7 @@ on_track(const struct wo_ev *ev)
 	struct sample sm;
 	long long id;
 	json_t *acct, *hands, *h;
+	double cf;
 	size_t i;
 
 	memset(&sm, 0, sizeof(sm));
@@ -428,6 +510,25 @@ on_track(const struct wo_ev *ev)
 		sm.nh++;
 	}
 	sample_add(s, &sm, KEEP_S);
+	/*
+	 * Only a shopper really seen counts as seen without hands; a track
+	 * running on prediction (low conf) says nothing either way.
+	 */
+	if ((wo_num(ev, "conf", &cf) && cf < SEEN_CONF) || crowded(s, &sm))
+		return;
+	if (sm.nh > 0) {
+		s->empty = 0;
+		s->left = 0;
+	} else if (s->empty == 0)
+		s->empty = ev->ts;
+	else if (ev->ts - s->empty >= EMPTY_S && !s->left) {
+		for (i = 0; i < (size_t)s->nln; i++)
+			if (held_qty(s, s->ln[i].sku) > 0)
+				break;
+		if (i < (size_t)s->nln)
+			left_behind(s, ev->ts);
+		s->left = 1;
+	}
 }
 
 static void

@@ -37,6 +37,7 @@ static const char usage[] =
 #define HAND_GATE	0.35	/* m a hand may move between two moments */
 #define HAND_LOST	0.3	/* s unseen before a hand is forgotten */
 #define STALE		1.0	/* m a second unseen added to a hand's match */
+#define VOTES		3	/* moments another's box ends a hand to move it */
 
 struct trk {
 	int	 id;
@@ -64,6 +65,8 @@ struct htrk {
 	double	 x, y, seen;
 	int	 owner;		/* track id, 0 none */
 	int	 id;
+	int	 other;		/* the box it ends is another's: who */
+	int	 votes;		/* for how many moments in a row */
 };
 
 struct entry {
@@ -373,6 +376,34 @@ birth_owner(const struct obs *h)
 }
 
 /*
+ * A hand given to the wrong person (two shoppers reaching across each other
+ * when it first appeared) is given back when, for VOTES moments in a row,
+ * the box it ends is another person's and not its owner's.
+ */
+static void
+recount(struct htrk *h, const struct obs *o)
+{
+	int i, id = 0;
+
+	if (o->owner >= 0)
+		for (i = 0; i < ntrk; i++)
+			if (trk[i].confirmed && trk[i].matched == o->owner)
+				id = trk[i].id;
+	if (id == 0 || id == h->owner) {
+		h->votes = 0;
+		return;
+	}
+	if (id != h->other) {
+		h->other = id;
+		h->votes = 0;
+	}
+	if (++h->votes >= VOTES) {
+		h->owner = id;
+		h->votes = 0;
+	}
+}
+
+/*
  * Gives each of the moment's hands an owner: a hand seen last moment keeps
  * its owner (matched by the Hungarian method within HAND_GATE), a new one
  * goes to the nearest person, next to whose shoulder it appears, and one
@@ -410,6 +441,8 @@ own_hands(double t)
 		if (k == NULL || hypot(k->kf.x[0] - mo.hand[j].x,
 		    k->kf.x[1] - mo.hand[j].y) > REACH + HAND_GATE)
 			htr[i].owner = nearest(mo.hand[j].x, mo.hand[j].y, REACH);
+		else
+			recount(&htr[i], &mo.hand[j]);
 		htr[i].x = mo.hand[j].x;
 		htr[i].y = mo.hand[j].y;
 		htr[i].seen = t;
@@ -429,7 +462,7 @@ own_hands(double t)
 		hown[j] = birth_owner(&mo.hand[j]);
 		hid[j] = nexthand++;
 		htr[nhtr++] = (struct htrk){ mo.hand[j].x, mo.hand[j].y, t,
-		    hown[j], hid[j] };
+		    hown[j], hid[j], 0, 0 };
 	}
 	free(c);
 	free(as);
