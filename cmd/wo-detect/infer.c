@@ -388,7 +388,8 @@ net_detect(struct net *n, int fw, int fh, float thresh, float nms,
 		}
 	}
 	free_detections(dets, nd);
-	qsort(n->objs, count, sizeof(*n->objs), objcmp);
+	if (count > 1)
+		qsort(n->objs, count, sizeof(*n->objs), objcmp);
 	*t_nms += mono() - t1;
 	*objs = n->objs;
 	return count;
