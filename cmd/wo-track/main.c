@@ -28,46 +28,11 @@ static const char usage[] =
 #define STRAY_HITS	10	/* views to confirm a track born off the gate */
 #define GATE_HITS	2	/* views to confirm one born in the gate, unbound */
 #define GATE_MARGIN	0.5	/* m around a gate that still counts */
-#define REACH		1.0	/* m from a person's centre to their hand */
 #define PERSON_FUSE	0.6	/* m, views closer than this are one person */
 #define HAND_FUSE	0.25	/* m, likewise for hands */
 #define APP_W		1.0	/* m of distance worth a wholly different look */
 #define APP_RATE	0.1	/* how fast a track's look follows its views */
 #define APP_APART	0.8	/* m to the next person for a view to teach it */
-#define HAND_GATE	0.35	/* m a hand may move between two moments */
-#define HAND_LOST	0.3	/* s unseen before a hand is forgotten */
-#define STALE		1.0	/* m a second unseen added to a hand's match */
-#define VOTES		3	/* moments another's box ends a hand to move it */
-
-struct trk {
-	int	 id;
-	char	*account;
-	struct kf kf;
-	double	 t;		/* time of the state */
-	double	 seen;		/* last time a view matched */
-	double	 born;
-	double	 lx, ly;	/* last matched view */
-	double	 conf;
-	int	 hits;
-	int	 confirmed;
-	int	 ingate;	/* born in an entry gate: waits for its entry */
-	int	 matched;	/* index of this moment's view, or -1 */
-	int	 hasapp;
-	float	 app[NHIST];	/* what they look like, a running mean */
-};
-
-/*
- * A hand followed from view to view, so that it stays with the person it
- * first appeared next to: reaching across a neighbour, a hand can end up
- * nearer the neighbour's body than its owner's.
- */
-struct htrk {
-	double	 x, y, seen;
-	int	 owner;		/* track id, 0 none */
-	int	 id;
-	int	 other;		/* the box it ends is another's: who */
-	int	 votes;		/* for how many moments in a row */
-};
 
 struct entry {
 	char	*gate, *account;
@@ -79,16 +44,12 @@ static int motion_only;		/* -M: never read the frames */
 static int end_exits;		/* -E: the end of input ends every visit */
 static int unread;		/* frames that could not be read */
 static double gate_m = 1.0, hi_conf = 0.5, window = 0.05, bind_s = 3.0;
-static struct trk *trk;
-static int ntrk, captrk, nextid = 1;
+struct trk *trk;
+int ntrk;
+static int captrk, nextid = 1;
 static struct entry *ent;
 static int nent, capent;
-static struct moment mo;
-static struct htrk *htr;
-static int nhtr;
-static int *hown;		/* owner track id of each of the moment's hands */
-static int *hid;		/* and the id of its hand track */
-static int nexthand = 1;
+struct moment mo;
 static int open_moment;		/* frames are waiting in mo */
 static double t0, tlast;	/* the moment's first and latest frame */
 
@@ -329,166 +290,6 @@ update(struct trk *k, const struct obs *o, double t)
 	k->hits++;
 }
 
-/* The confirmed track nearest (x, y) within max metres: its id, or 0. */
-static int
-nearest(double x, double y, double max)
-{
-	int i, id = 0;
-
-	for (i = 0; i < ntrk; i++) {
-		double d;
-
-		if (!trk[i].confirmed)
-			continue;
-		d = hypot(x - trk[i].kf.x[0], y - trk[i].kf.x[1]);
-		if (d < max) {
-			max = d;
-			id = trk[i].id;
-		}
-	}
-	return id;
-}
-
-static struct trk *
-by_id(int id)
-{
-	int i;
-
-	for (i = 0; i < ntrk; i++)
-		if (trk[i].id == id && id != 0)
-			return &trk[i];
-	return NULL;
-}
-
-/* A new hand's owner: whose box it ends, else the nearest person. */
-static int
-birth_owner(const struct obs *h)
-{
-	int i;
-
-	if (h->owner >= 0)
-		for (i = 0; i < ntrk; i++)
-			if (trk[i].confirmed && trk[i].matched == h->owner &&
-			    hypot(h->x - trk[i].kf.x[0],
-			    h->y - trk[i].kf.x[1]) < REACH)
-				return trk[i].id;
-	return nearest(h->x, h->y, REACH);
-}
-
-/*
- * A hand given to the wrong person (two shoppers reaching across each other
- * when it first appeared) is given back when, for VOTES moments in a row,
- * the box it ends is another person's and not its owner's.
- */
-static void
-recount(struct htrk *h, const struct obs *o)
-{
-	int i, id = 0;
-
-	if (o->owner >= 0)
-		for (i = 0; i < ntrk; i++)
-			if (trk[i].confirmed && trk[i].matched == o->owner)
-				id = trk[i].id;
-	if (id == 0 || id == h->owner) {
-		h->votes = 0;
-		return;
-	}
-	if (id != h->other) {
-		h->other = id;
-		h->votes = 0;
-	}
-	if (++h->votes >= VOTES) {
-		h->owner = id;
-		h->votes = 0;
-	}
-}
-
-/*
- * Gives each of the moment's hands an owner: a hand seen last moment keeps
- * its owner (matched by the Hungarian method within HAND_GATE), a new one
- * goes to the nearest person, next to whose shoulder it appears, and one
- * whose owner is gone or out of reach is given again.
- */
-static void
-own_hands(double t)
-{
-	double *c;
-	int *as, i, j;
-
-	free(hown);
-	free(hid);
-	hown = wo_calloc(mo.nhand + 1, sizeof(*hown));
-	hid = wo_calloc(mo.nhand + 1, sizeof(*hid));
-	c = wo_calloc((size_t)nhtr * mo.nhand + 1, sizeof(*c));
-	as = wo_calloc(nhtr + 1, sizeof(*as));
-	/*
-	 * A hand unseen for a few moments may have been withdrawn: it is a
-	 * worse match than one seen a moment ago at the same distance, or a
-	 * neighbour's hand reaching past would take over its owner.
-	 */
-	for (i = 0; i < nhtr; i++)
-		for (j = 0; j < mo.nhand; j++)
-			c[i * mo.nhand + j] = hypot(htr[i].x - mo.hand[j].x,
-			    htr[i].y - mo.hand[j].y) + STALE * (t - htr[i].seen);
-	hungarian(c, nhtr, mo.nhand, HAND_GATE + STALE * HAND_LOST, as);
-	for (i = 0; i < nhtr; i++) {
-		struct trk *k;
-
-		if (as[i] < 0)
-			continue;
-		j = as[i];
-		k = by_id(htr[i].owner);
-		if (k == NULL || hypot(k->kf.x[0] - mo.hand[j].x,
-		    k->kf.x[1] - mo.hand[j].y) > REACH + HAND_GATE)
-			htr[i].owner = nearest(mo.hand[j].x, mo.hand[j].y, REACH);
-		else
-			recount(&htr[i], &mo.hand[j]);
-		htr[i].x = mo.hand[j].x;
-		htr[i].y = mo.hand[j].y;
-		htr[i].seen = t;
-		hown[j] = htr[i].owner;
-		hid[j] = htr[i].id;
-		mo.hand[j].used = 1;
-	}
-	for (i = 0; i < nhtr; )
-		if (t - htr[i].seen > HAND_LOST)
-			htr[i] = htr[--nhtr];
-		else
-			i++;
-	htr = wo_realloc(htr, (nhtr + mo.nhand + 1) * sizeof(*htr));
-	for (j = 0; j < mo.nhand; j++) {
-		if (mo.hand[j].used)
-			continue;
-		hown[j] = birth_owner(&mo.hand[j]);
-		hid[j] = nexthand++;
-		htr[nhtr++] = (struct htrk){ mo.hand[j].x, mo.hand[j].y, t,
-		    hown[j], hid[j], 0, 0 };
-	}
-	free(c);
-	free(as);
-}
-
-static json_t *
-hands_of(const struct trk *k, struct obs *hand, int nhand)
-{
-	json_t *a = json_array();
-	int j;
-
-	for (j = 0; j < nhand; j++) {
-		if (hown[j] != 0 && hown[j] == k->id) {
-			json_t *h = json_pack("{s:f,s:f,s:i}", "x",
-			    round(hand[j].x * 1000) / 1000, "y",
-			    round(hand[j].y * 1000) / 1000, "id", hid[j]);
-
-			if (hand[j].item > 0)
-				json_object_set_new(h, "item",
-				    json_real(round(hand[j].item * 1000) / 1000));
-			json_array_append_new(a, h);
-		}
-	}
-	return a;
-}
-
 static void
 emit_exit(const struct trk *k, int g, double t)
 {
@@ -624,7 +425,7 @@ step(void)
 		    json_real(round(k->kf.x[0] * 1000) / 1000));
 		json_object_set_new(x, "y",
 		    json_real(round(k->kf.x[1] * 1000) / 1000));
-		json_object_set_new(x, "hands", hands_of(k, mo.hand, mo.nhand));
+		json_object_set_new(x, "hands", hands_of(k));
 		json_object_set_new(x, "conf", json_real(round(cf * 1000) / 1000));
 		wo_write(x);
 		json_decref(x);
@@ -813,9 +614,7 @@ main(int argc, char *argv[])
 	free(mo.box);
 	free(mo.person);
 	free(mo.hand);
-	free(htr);
-	free(hown);
-	free(hid);
+	hands_free();
 	wo_in_close(in);
 	wo_store_free(st);
 	return wo_close_out();

@@ -2,6 +2,8 @@
 #ifndef TRACK_H
 #define TRACK_H
 
+#include <jansson.h>
+
 /* kalman.c */
 struct kf {
 	double	x[4];	/* x, y, vx, vy: floor metres and metres a second */
@@ -58,5 +60,34 @@ void	 moment_clear(struct moment *m);
 /* appear.c */
 int	 appear(const char *path, struct moment *m, int from);
 double	 hist_sim(const float *a, const float *b);
+
+/* main.c: the tracks, shared with hands.c. */
+#define REACH		1.0	/* m from a person's centre to their hand */
+
+struct trk {
+	int	 id;
+	char	*account;
+	struct kf kf;
+	double	 t;		/* time of the state */
+	double	 seen;		/* last time a view matched */
+	double	 born;
+	double	 lx, ly;	/* last matched view */
+	double	 conf;
+	int	 hits;
+	int	 confirmed;
+	int	 ingate;	/* born in an entry gate: waits for its entry */
+	int	 matched;	/* index of this moment's view, or -1 */
+	int	 hasapp;
+	float	 app[NHIST];	/* what they look like, a running mean */
+};
+
+extern struct trk *trk;
+extern int ntrk;
+extern struct moment mo;
+
+/* hands.c */
+void	 own_hands(double t);
+json_t	*hands_of(const struct trk *k);
+void	 hands_free(void);
 
 #endif
