@@ -31,7 +31,7 @@ DARKNET_LIBS	 = -L$(DARKNET_DIR) -Wl,-rpath,$(DARKNET_DIR) -ldarknet
 THREAD_LIBS	 = -pthread
 
 TOOLS	 = wo-sim wo-eval wo-capture wo-weigh wo-detect wo-track wo-cart \
-	   wo-charge wo-receipt
+	   wo-charge wo-receipt wo-draw
 PRESENT	 = $(foreach t,$(TOOLS),$(if $(wildcard cmd/$t.c cmd/$t/*.c),$t))
 objs	 = $(patsubst %.c,$(B)/%.o,$(wildcard cmd/$(1).c cmd/$(1)/*.c))
 
@@ -52,6 +52,7 @@ $(B)/%.o: %.c
 
 $(B)/cmd/wo-detect.o $(B)/cmd/wo-detect/%.o: EXTRA_CFLAGS = $(DARKNET_CFLAGS) $(PNG_CFLAGS) -DWO_MODEL_DIR='"$(CURDIR)/models"'
 $(B)/cmd/wo-sim.o $(B)/cmd/wo-sim/%.o: EXTRA_CFLAGS = $(PNG_CFLAGS)
+$(B)/cmd/wo-draw.o $(B)/cmd/wo-draw/%.o: EXTRA_CFLAGS = $(PNG_CFLAGS)
 $(B)/cmd/wo-weigh.o $(B)/cmd/wo-weigh/%.o: EXTRA_CFLAGS = $(SERIAL_CFLAGS)
 $(B)/cmd/wo-track.o $(B)/cmd/wo-track/%.o: EXTRA_CFLAGS = $(PNG_CFLAGS)
 $(B)/cmd/wo-capture.o $(B)/cmd/wo-capture/%.o: EXTRA_CFLAGS = $(CURL_CFLAGS)
@@ -91,6 +92,10 @@ $(B)/bin/wo-charge: $(call objs,wo-charge) $(LIBWO)
 $(B)/bin/wo-receipt: $(call objs,wo-receipt) $(LIBWO)
 	@mkdir -p $(@D)
 	$(LINK) $(call objs,wo-receipt) $(LIBWO) $(JANSSON_LIBS) $(CURL_LIBS) -lm
+
+$(B)/bin/wo-draw: $(call objs,wo-draw) $(LIBWO)
+	@mkdir -p $(@D)
+	$(LINK) $(call objs,wo-draw) $(LIBWO) $(JANSSON_LIBS) $(JPEG_LIBS) $(PNG_LIBS) -lm
 
 $(B)/unit/%: tests/unit/%.c $(LIBWO)
 	@mkdir -p $(@D)
