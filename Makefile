@@ -31,7 +31,7 @@ DARKNET_LIBS	 = -L$(DARKNET_DIR) -Wl,-rpath,$(DARKNET_DIR) -ldarknet
 THREAD_LIBS	 = -pthread
 
 TOOLS	 = wo-sim wo-eval wo-capture wo-weigh wo-detect wo-track wo-cart \
-	   wo-charge wo-receipt wo-draw
+	   wo-charge wo-receipt wo-draw wo-merge
 PRESENT	 = $(foreach t,$(TOOLS),$(if $(wildcard cmd/$t.c cmd/$t/*.c),$t))
 objs	 = $(patsubst %.c,$(B)/%.o,$(wildcard cmd/$(1).c cmd/$(1)/*.c))
 
@@ -96,6 +96,10 @@ $(B)/bin/wo-receipt: $(call objs,wo-receipt) $(LIBWO)
 $(B)/bin/wo-draw: $(call objs,wo-draw) $(LIBWO)
 	@mkdir -p $(@D)
 	$(LINK) $(call objs,wo-draw) $(LIBWO) $(JANSSON_LIBS) $(JPEG_LIBS) $(PNG_LIBS) -lm
+
+$(B)/bin/wo-merge: $(call objs,wo-merge) $(LIBWO)
+	@mkdir -p $(@D)
+	$(LINK) $(call objs,wo-merge) $(LIBWO) $(JANSSON_LIBS) -lm
 
 $(B)/unit/%: tests/unit/%.c $(LIBWO)
 	@mkdir -p $(@D)
