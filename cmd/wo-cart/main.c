@@ -17,6 +17,7 @@ static const char usage[] =
 #define APPLIED_S	120.0	/* s a change is remembered against replays */
 #define DONE_MAX	1000	/* visits remembered against replays */
 #define SPLIT_CONF	0.8	/* a merged pick split among its takers */
+#define VISION_CONF	0.3	/* one unit, on the camera's word alone */
 #define EMPTY_S		3.0	/* s seen without a hand: carrying nothing */
 #define SEEN_CONF	0.5	/* a track this sure was really seen */
 #define ALONE_M		1.0	/* m to the next shopper, not to be hidden */
@@ -384,7 +385,7 @@ on_weight(const struct wo_ev *ev)
 		if (wt.item < 0 && n > 0 && cd[0].item > 0) {
 			wt.item = c.st->plates[p].item;
 			wt.qty = 1;
-			wt.conf = 0.3;
+			wt.conf = VISION_CONF;
 		}
 	} else if (!putback(p, delta, cd, n, &wt, &ca))
 		wt.item = -1;
