@@ -18,7 +18,7 @@ static const char usage[] =
 #define PAD_S	1.0	/* s of frames kept before a visit's weight change */
 
 struct opts {
-	const char	*store, *dir, *framedir, *map, *visit;
+	const char	*store, *dir, *framedir, *map, *visit, *froms, *tos;
 	double		 from, to, ahead;
 	int		 jpeg, k;
 	char		*cams;		/* per camera of the store: drawn */
@@ -103,8 +103,14 @@ parse_args(int argc, char *argv[])
 		case 's': o.store = optarg; break;
 		case 'o': o.dir = optarg; break;
 		case 'j': o.jpeg = 1; break;
-		case 'b': o.from = wo_strtod(optarg, 0, 1e12, "time"); break;
-		case 'e': o.to = wo_strtod(optarg, 0, 1e12, "time"); break;
+		case 'b':
+			o.from = wo_strtod(optarg, 0, 1e12, "time");
+			o.froms = optarg;
+			break;
+		case 'e':
+			o.to = wo_strtod(optarg, 0, 1e12, "time");
+			o.tos = optarg;
+			break;
 		case 'c':
 			if (ncam == (int)(sizeof(cam) / sizeof(cam[0])))
 				wo_die(2, "too many cameras");
@@ -121,7 +127,7 @@ parse_args(int argc, char *argv[])
 	if (optind != argc || o.store == NULL || o.dir == NULL)
 		wo_usage(usage);
 	if (o.from > o.to)
-		wo_die(2, "time window: %s is after %s", "FROM", "TO");
+		wo_die(2, "time window: %s is after %s", o.froms, o.tos);
 	sc.st = hist.st = wo_store_load(o.store);
 	sc.k = hist.k = o.k;
 	o.cams = wo_calloc(sc.st->ncams ? sc.st->ncams : 1, 1);
