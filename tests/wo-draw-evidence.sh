@@ -33,7 +33,7 @@ while read -r f; do
 	[ -f "$o/$f" ] || fail "$f is linked but missing"
 done <links
 # Each cart line has its section and, for each camera that sees its plate,
-# the drawing nearest its weight change's start.
+# the first drawing from its weight change's start on.
 jq -c --arg v "$v" 'select(.type == "cart" and .visit == $v) |
     [.id, .plate, .evidence.weight.t0]' $ev >lines
 [ -s lines ] || fail "the visit has no cart lines"
@@ -42,8 +42,8 @@ while read -r l; do
 	grep -q "<h3 id=\"$id\">" "$o/index.html" || fail "no section for $id"
 	want=$(echo "$l" | jq -r --slurpfile x "$o/frames/index.ndjson" \
 	    '.[1] as $p | .[2] as $t | [$x[] | select(.plates | index($p))] |
-	    group_by(.cam) | map(min_by((.ts - $t) | fabs) |
-	    select((.ts - $t) | fabs <= 0.25) | .file) | .[]')
+	    group_by(.cam) | map(map(select(.ts >= $t)) | min_by(.ts) |
+	    select(. != null and .ts - $t < 0.25) | .file) | .[]')
 	[ -n "$want" ] || fail "$id: no camera drew its plate at its t0"
 	for f in $want; do
 		grep -q "frames/$f\" alt=\"[a-z0-9]* weight starts to change\"" \

@@ -213,9 +213,12 @@ layout_keep(struct layout *lay, int x, int y, int w, int h)
 	l->x = x, l->y = y, l->w = w, l->h = h;
 }
 
-/* Where the text fits inside the image, moved by at most six lines. */
-static void
-place(struct img *im, const struct layout *lay, int n, struct label *l)
+/*
+ * Where the text fits inside the image, moved by at most six lines off the
+ * n labels before it; 0 when no such place is free (it keeps its own).
+ */
+static int
+place(const struct img *im, const struct layout *lay, int n, struct label *l)
 {
 	int i, lx, ly, bx = 0, by = 0;
 
@@ -231,15 +234,21 @@ place(struct img *im, const struct layout *lay, int n, struct label *l)
 		if (i == 0)
 			bx = lx, by = ly;
 		if (lay == NULL || !overlaps(lay, n, lx, ly, l->w, l->h)) {
-			bx = lx, by = ly;
-			break;
+			l->x = lx;
+			l->y = ly;
+			return 1;
 		}
 	}
 	l->x = bx;
 	l->y = by;
+	return 0;
+}
+
+static void
+put(struct img *im, const struct label *l)
+{
 	paint_fill(im, l->x, l->y, l->w, l->h, l->bg, 220);
-	paint_text(im, l->x + l->k, l->y + l->k, l->text, l->fg,
-	    l->k);
+	paint_text(im, l->x + l->k, l->y + l->k, l->text, l->fg, l->k);
 }
 
 /*
@@ -268,16 +277,23 @@ paint_label(struct img *im, struct layout *lay, double x, double y,
 	l->k = k;
 	l->fg = fg;
 	l->bg = bg;
-	if (lay == NULL)
+	if (lay == NULL) {
 		place(im, NULL, 0, l);
+		put(im, l);
+	}
 }
 
+/* Labels that found no free place go under those that did. */
 void
 layout_paint(struct img *im, struct layout *lay)
 {
-	int i;
+	char ok[LAYOUT_MAX];
+	int i, pass;
 
 	for (i = 0; i < lay->n; i++)
-		if (lay->l[i].k > 0)
-			place(im, lay, i, &lay->l[i]);
+		ok[i] = lay->l[i].k > 0 && place(im, lay, i, &lay->l[i]);
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < lay->n; i++)
+			if (lay->l[i].k > 0 && ok[i] == pass)
+				put(im, &lay->l[i]);
 }

@@ -260,9 +260,10 @@ scene_draw(const struct scene *sc, const struct frame *f, struct img *im,
 	lay.n = 0;
 	layout_keep(&lay, 0, 0, im->w, text_h(k) + k);
 	draw_plates(sc, f, im, &lay, sx * k, plates);
-	draw_boxes(sc, f, im, &lay, sx * k, sy * k);
+	/* In this order the detector's labels give way to the decisions'. */
 	draw_tracks(sc, f, im, &lay, sx * k);
 	draw_lines(sc, f, im, &lay, sx * k, lines);
+	draw_boxes(sc, f, im, &lay, sx * k, sy * k);
 	layout_paint(im, &lay);
 	fmt_time(when, sizeof(when), f->ts);
 	snprintf(buf, sizeof(buf), "%s  %s  %.3f", cam->id, when, f->ts);
