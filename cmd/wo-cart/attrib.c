@@ -143,7 +143,7 @@ candidates(const struct cart *c, int plate, double t0, int pick,
 
 	for (i = 0; i < c->nsh; i++) {
 		const struct shopper *s = &c->sh[i];
-		struct cand cd = { i, INFINITY, INFINITY, 0, 0, 0 };
+		struct cand cd = { i, INFINITY, INFINITY, 0, 0, 0, 0 };
 		double body = INFINITY, late;
 
 		for (j = 0; j < s->nh; j++) {
@@ -155,8 +155,10 @@ candidates(const struct cart *c, int plate, double t0, int pick,
 			 * their hands count as in the plate until now.
 			 */
 			for (k = 0; k < m->nh && m->ts >= t0 - BEFORE; k++)
-				if (to_plate(p, m->hx[k], m->hy[k]) <= IN_PLATE)
+				if (to_plate(p, m->hx[k], m->hy[k]) <= IN_PLATE) {
 					cd.inplate = 1;
+					cd.lastin = m->ts;
+				}
 			if (m->ts < t0 - BEFORE || m->ts > t0 + AFTER)
 				continue;
 			/*

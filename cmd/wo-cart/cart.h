@@ -81,6 +81,7 @@ struct cand {
 	int	 byhand;	/* 0: no hand of theirs was seen near it */
 	double	 item;		/* conf of an item taken (or brought) */
 	int	 inplate;	/* a hand in the plate at any time since t0 */
+	double	 lastin;	/* when a hand of theirs was last in it */
 };
 
 void	 sample_add(struct shopper *s, const struct sample *sm, double keep);

@@ -331,7 +331,7 @@ putback(int p, double grams, struct cand *cd, int n, struct what *wt,
 		count(&c, p, grams, 0, &c.sh[j], wt);
 		if (wt->item >= 0 &&
 		    held_qty(&c.sh[j], c.st->items[wt->item].sku) > 0) {
-			cd[0] = (struct cand){ j, INFINITY, INFINITY, 0, 0, 0 };
+			cd[0] = (struct cand){ j, INFINITY, INFINITY, 0, 0, 0, 0 };
 			*ca = 0.4;
 			return 1;
 		}
@@ -413,20 +413,24 @@ on_weight(const struct wo_ev *ev)
 			c.pl[p].base -= delta;
 	} else if (pick && wt.qty > 1 && wt.item2 < 0 &&
 	    (takers(cd, n) > 1 || at_plate(cd, n) > 1)) {
-		int i, m = 0, seen = takers(cd, n) > 1;
+		int i, last, m = 0, seen = takers(cd, n) > 1;
 
 		/*
 		 * Several units went at once and several hands were seen
 		 * taking (or, failing that, were in the plate): the scale
-		 * merged simultaneous picks, so each gets one, the nearest
-		 * of them the rest.
+		 * merged simultaneous picks, so each gets one, and the rest
+		 * go to the one whose hand left the plate last: grabbing
+		 * more takes longer, and the change settled after it.
 		 */
 		for (i = 0; i < n && m < wt.qty; i++)
 			if (seen ? cd[i].item > 0 : cd[i].inplate)
 				cd[m++] = cd[i];
+		for (i = 1, last = 0; i < m; i++)
+			if (cd[i].lastin > cd[last].lastin)
+				last = i;
 		for (i = 0; i < m; i++)
 			weight_line(&c.sh[cd[i].sh], ev, p, wt.item,
-			    i == 0 ? wt.qty - (m - 1) : 1, (seen ? SPLIT_CONF :
+			    i == last ? wt.qty - (m - 1) : 1, (seen ? SPLIT_CONF :
 			    SPLIT_NEAR_CONF) * wt.conf, &cd[i], t0, delta);
 		if (wt.item != c.st->plates[p].item)
 			stray_add(&c.pl[p], c.st->items[wt.item].sku, -wt.qty);
