@@ -12,6 +12,7 @@
 #define BODY_PENALTY	0.35	/* m added when only the body was near */
 #define REACH_MAX	1.5	/* m, farther than this nobody did it */
 #define NEAR_HAND	0.3	/* m, a hand this close is "at" the plate */
+#define TOOK_HAND	0.1	/* m, and this close took from it, not its neighbour */
 #define LATE		0.4	/* m added per second away from t0 */
 #define IN_PLATE	0.05	/* m, a hand this near is in the plate */
 
@@ -75,7 +76,7 @@ handled(const struct shopper *s, const struct wo_plate *p, double t0,
 			double first = m->item[k], later = 0;
 			int seen = 0;
 
-			if (to_plate(p, m->hx[k], m->hy[k]) > NEAR_HAND)
+			if (to_plate(p, m->hx[k], m->hy[k]) > TOOK_HAND)
 				continue;
 			/* Only the hand's first view at the plate counts. */
 			for (i = 0; i < nd; i++)
