@@ -120,7 +120,10 @@ timeout 60 wo-sim --play "$S" --serial sim --http "127.0.0.1:$port" \
     fail "wo-sim --play"
 # The last changes settle on the scales' time after the play.
 sleep 1.5
-review | python3 gate.py gate
+review | timeout 20 python3 gate.py gate || fail "the gate"
+# Stopping stops reading the gate: what it holds unread then is lost.
+waitfor "the reviewed checkout got no receipt" \
+    grep -q '"type":"receipt".*"visit":"v-live-review-1"' log/events.ndjson
 stop
 wo-weigh -r "$S" </dev/null >replay 2>/dev/null || fail "wo-weigh -r"
 curl -s "http://127.0.0.1:$(cat gw.port)/_ledger" >ledger1 || fail "ledger"
@@ -129,7 +132,15 @@ n1=$(grep -c '' log/events.ndjson)
 # Every checkout of the first run goes through the gate again, as after a
 # crash or a second review: the journals must keep each to one.
 scripts
-grep '"type":"checkout"' log/events.ndjson | python3 gate.py gate
+grep '"type":"checkout"' log/events.ndjson > again
+timeout 20 python3 gate.py gate < again || fail "the gate, again"
+since() { tail -n "+$((n1 + 1))" log/events.ndjson | grep -c "\"type\":\"$1\""; }
+came() {
+	[ "$(since charge)" -ge "$(grep -c '' again)" ] &&
+	    [ "$(since receipt)" -ge "$(grep -c '"type":"receipt"' again1)" ]
+}
+head -n "$n1" log/events.ndjson > again1
+waitfor "the checkouts sent again did not all come through" came
 stop
 curl -s "http://127.0.0.1:$(cat gw.port)/_ledger" >ledger2 || fail "ledger"
 
