@@ -118,6 +118,17 @@ EOF
 cmp -s out want || { echo "FAIL good:"; diff want out; failed=1; }
 [ -e gate ] && { echo "FAIL good: --check made the gate"; failed=1; }
 
+# The example config is valid, once its files are there.
+sed -e "s|/etc/walkout/store.json|$S/store.json|" \
+    -e "s|/etc/walkout/accounts.json|$S/accounts.json|" \
+    -e "s|/etc/walkout/gateway.key|$PWD/key|" \
+    -e "s|/run/walkout/gate|$PWD/gate|" \
+    "$ROOT/scripts/live.conf.example" > example.conf
+"$L" --check example.conf > out 2> err ||
+    { echo "FAIL example: $(cat err)"; failed=1; }
+grep -q "^    wo-cart -s $S/store.json -S /var/lib/walkout/cart.state -r 0.8 |\$" out ||
+    { echo "FAIL example: no wo-cart -r"; cat out; failed=1; }
+
 # Without key_file the key comes from the environment.
 grep -v '^key_file ' good.conf > nokey.conf
 "$L" --check nokey.conf > out 2> err
