@@ -105,9 +105,20 @@ spool_max 64M
 log log
 EOF
 
-scripts() { "$ROOT/scripts/live" live.conf 2>>live.err & L=$!; }
-stop() {
-	kill -TERM "$L"
+# A command started in the background ignores SIGINT, and a shell cannot
+# trap what it was started ignoring: python gives scripts/live back the
+# default, as a terminal's foreground job has it.
+scripts() {
+	python3 -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.execv(sys.argv[1], sys.argv[1:])' "$ROOT/scripts/live" live.conf \
+	    2>>live.err &
+	L=$!
+}
+gone() { ! kill -0 "$L" 2>/dev/null || grep -q '^[0-9]* (.*) Z' "/proc/$L/stat"; }
+stop() {	# signal
+	kill -"$1" "$L"
+	waitfor "scripts/live did not stop on SIG$1" gone
 	wait "$L" || fail "scripts/live exit status $?"
 	L=
 }
@@ -124,13 +135,14 @@ review | timeout 20 python3 gate.py gate || fail "the gate"
 # Stopping stops reading the gate: what it holds unread then is lost.
 waitfor "the reviewed checkout got no receipt" \
     grep -q '"type":"receipt".*"visit":"v-live-review-1"' log/events.ndjson
-stop
+stop TERM
 wo-weigh -r "$S" </dev/null >replay 2>/dev/null || fail "wo-weigh -r"
 curl -s "http://127.0.0.1:$(cat gw.port)/_ledger" >ledger1 || fail "ledger"
 n1=$(grep -c '' log/events.ndjson)
 
 # Every checkout of the first run goes through the gate again, as after a
-# crash or a second review: the journals must keep each to one.
+# crash or a second review: the journals must keep each to one.  This run
+# is stopped by SIGINT, as by a terminal's ^C.
 scripts
 grep '"type":"checkout"' log/events.ndjson > again
 timeout 20 python3 gate.py gate < again || fail "the gate, again"
@@ -141,7 +153,7 @@ came() {
 }
 head -n "$n1" log/events.ndjson > again1
 waitfor "the checkouts sent again did not all come through" came
-stop
+stop INT
 curl -s "http://127.0.0.1:$(cat gw.port)/_ledger" >ledger2 || fail "ledger"
 
 python3 - "$S" "$n1" <<'PY' || fail "the live run"
