@@ -86,6 +86,8 @@ waitfor "the gateway emulator did not start" test -s gw.port
 waitfor "the SMTP server did not start" test -s smtp.port
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 echo sk_test_live > key
+# The key file of the config wins over a key in the environment.
+WO_GATEWAY_KEY=sk_test_wrong; export WO_GATEWAY_KEY
 cat > live.conf <<EOF
 # the small session, played by wo-sim
 store $S/store.json
