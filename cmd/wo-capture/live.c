@@ -433,6 +433,10 @@ entries_thread(void *arg)
 		if (r == 0)
 			sleep_until(wo_now() + 0.1, 0);
 	}
+	/* Entries the gate wrote just before the stop are read, not lost;
+	 * the FIFO is non-blocking, so this ends at the first empty read. */
+	while (lines_read(&ls, ent.in, entry_line, NULL) > 0)
+		;
 	lines_free(&ls);
 	close(ent.in);
 	close(ent.fd);

@@ -55,7 +55,7 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-LOCK = threading.Lock()
+LOCK = threading.RLock()  # log_message may run while a handler holds it
 STATE = {
     "control": {"faults": [], "delay_before": 0.0, "delay_after": 0.0,
                 "slow_s": 2.0},
