@@ -12,7 +12,9 @@ head -n $frames list >list1 && mv list1 list
 awk '{ printf "{\"type\":\"frame\",\"ts\":%d,\"cam\":\"c1\",\"path\":\"%s\"}\n",
     NR, $0 }' list >in
 now() { date +%s.%N; }
-rate() { awk -v n=$frames -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", n / (b - a) }'; }
+rate() {
+	awk -v n=$frames -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", n / (b - a) }'
+}
 cores=$(nproc)
 
 for j in 1 $cores; do
@@ -34,5 +36,5 @@ darknet detector test store.data "$ROOT/models/store.cfg" \
     "$ROOT/models/store.weights" -out pred <list >dn.out 2>dn.err
 t1=$(now)
 echo "darknet detector test: $(rate "$t0" "$t1") frames/s"
-tr ':' '\n' <dn.out | awk '/Predicted in/ { s += $3; n++ }
-    END { if (n) printf "darknet network alone: %.3f ms/frame\n", 1000 * s / n }'
+tr ':' '\n' <dn.out | awk '/Predicted in/ { s += $3; n++ } END {
+	if (n) printf "darknet network alone: %.3f ms/frame\n", 1000 * s / n }'

@@ -1,4 +1,4 @@
-/* wo-detect-darknet.c: Darknet's own detection path, the reference wo-detect must match. */
+/* wo-detect-darknet.c: Darknet's own detection path, wo-detect's reference. */
 #include <stdio.h>
 #include <stdlib.h>
 

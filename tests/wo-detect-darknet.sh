@@ -10,8 +10,8 @@ ${CC:-cc} -O1 -I$dn/include -o ref "$ROOT/tests/wo-detect-darknet.c" \
     -L$dn -Wl,-rpath,$dn -ldarknet -lm || fail "cannot build the reference"
 m=$ROOT/models
 frames=$ROOT/tests/cases/wo-detect/frames
-set -- "$frames/shop.jpg" "$frames/shop.png" "$frames/wide.jpg" "$frames/tall.png" \
-    "$frames/one.png"
+set -- "$frames/shop.jpg" "$frames/shop.png" "$frames/wide.jpg" \
+    "$frames/tall.png" "$frames/one.png"
 for f in "$TESTDATA"/small/cams/c1/*.jpg; do
 	case $f in *0000.jpg) set -- "$@" "$f" ;; esac
 done

@@ -1,4 +1,4 @@
-/* decode.c: JPEG and PNG frames into 8-bit RGB in memory, no temporary files. */
+/* decode.c: JPEG and PNG frames into 8-bit RGB in memory, no temp files. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdio.h>
@@ -151,7 +151,7 @@ dec_mem(const unsigned char *buf, size_t len, struct img *im, char *err,
 	return 0;
 }
 
-/* Reads the whole file first: frames are small and libjpeg reads faster from memory. */
+/* Reads the whole file first: frames are small, and memory is quicker. */
 int
 dec_file(const char *path, struct img *im, char *err, size_t errlen)
 {

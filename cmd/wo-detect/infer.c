@@ -1,4 +1,4 @@
-/* infer.c: a Darknet YOLO model: find its files, load one copy per worker, run it. */
+/* infer.c: a Darknet YOLO model: its files, one copy per worker, a run. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

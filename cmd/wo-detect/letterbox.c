@@ -1,4 +1,4 @@
-/* letterbox.c: fit a frame into the network's input as Darknet's letterbox_image does. */
+/* letterbox.c: a frame into the network's input, as letterbox_image does. */
 #include <string.h>
 
 #include "detect.h"

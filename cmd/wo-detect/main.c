@@ -1,4 +1,4 @@
-/* wo-detect: annotate frame events with the objects a Darknet YOLO model finds. */
+/* wo-detect: annotate frame events with the objects a Darknet YOLO finds. */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
