@@ -154,6 +154,9 @@ install: all
 	for m in $(MANPAGES); do \
 		s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s; \
 	done
+	mkdir -p $(DESTDIR)$(PREFIX)/share/walkout/models
+	install -m 644 models/store.cfg models/store.weights models/store.names \
+	    models/README $(DESTDIR)$(PREFIX)/share/walkout/models
 
 clean:
 	rm -rf build build-san

@@ -17,4 +17,12 @@ for m in "$ROOT"/man/*.[0-9]; do
 	s=${m##*.}
 	[ -f "inst/share/man/man$s/${m##*/}" ] || { echo "${m##*/} not installed"; fail=1; }
 done
+# The installed wo-detect finds the installed model through WO_MODEL_DIR.
+if [ -x inst/bin/wo-detect ]; then
+	f=$(ls "$TESTDATA"/small/cams/c1/*.jpg | head -1)
+	printf '{"type":"frame","ts":1,"cam":"c1","path":"%s","width":320,"height":240}\n' "$f" |
+	    WO_MODEL_DIR=$PWD/inst/share/walkout/models inst/bin/wo-detect -j 1 >det ||
+	    { echo "installed wo-detect failed with the installed model"; fail=1; }
+	grep -q '"objects":\[' det || { echo "installed wo-detect wrote no objects"; fail=1; }
+fi
 exit $fail
