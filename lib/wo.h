@@ -188,4 +188,11 @@ int	 wo_mat3_inv(const double m[9], double inv[9]);
 int	 wo_in_rect(double x, double y, double rx, double ry, double rw,
 	    double rh);
 
+/*
+ * assign.c: rows of the n x m cost matrix (row-major) to distinct columns
+ * at least total cost; pairs costing more than gate stay unassigned (-1).
+ * Returns the number of rows assigned.  INFINITY as gate assigns them all.
+ */
+int	 wo_assign(const double *cost, int n, int m, double gate, int *assign);
+
 #endif

@@ -9,9 +9,6 @@
  * whose members print in order, numbers or objects of numbers, and for
  * the receipts with -v an array "rows" of per-shopper counts.
  */
-/* hungarian.c */
-void	 hungarian(const double *cost, int n, int *col);
-
 /* receipts.c */
 struct receipts;
 struct receipts *receipts_open(const char *session);

@@ -230,7 +230,7 @@ frame(struct tracks *t, struct tally *ta, int *last, struct obs *g, size_t ng,
 			cost[i * n + j] = i < nr && j < nc &&
 			    d[ri[i] * nh + ci[j]] <= t->dist ?
 			    d[ri[i] * nh + ci[j]] : big;
-	hungarian(cost, n, col);
+	wo_assign(cost, n, n, INFINITY, col);
 	for (i = 0; i < nr; i++) {
 		j = col[i];
 		if (j >= nc || cost[i * n + j] == big)
@@ -294,7 +294,7 @@ idtp(struct tally *ta)
 		for (j = 0; j < n; j++)
 			cost[(size_t)i * n + j] = most - (i < r && j < c ?
 			    ta->pair[(size_t)rows[i] * ta->nh + cols[j]] : 0);
-	hungarian(cost, n, col);
+	wo_assign(cost, n, n, INFINITY, col);
 	for (i = 0; i < r; i++)
 		if (col[i] < c)
 			sum += ta->pair[(size_t)rows[i] * ta->nh +

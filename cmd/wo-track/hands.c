@@ -130,7 +130,7 @@ own_hands(double t)
 		for (j = 0; j < mo.nhand; j++)
 			c[i * mo.nhand + j] = hypot(htr[i].x - mo.hand[j].x,
 			    htr[i].y - mo.hand[j].y) + STALE * (t - htr[i].seen);
-	hungarian(c, nhtr, mo.nhand, HAND_GATE + STALE * HAND_LOST, as);
+	wo_assign(c, nhtr, mo.nhand, HAND_GATE + STALE * HAND_LOST, as);
 	for (i = 0; i < nhtr; i++) {
 		struct trk *k;
 

@@ -256,7 +256,7 @@ match(int *tk, int nt, struct obs *o, int no, double mincf, double maxcf,
 			c[i * n + j] = d <= g ? d : INFINITY;
 		}
 	}
-	hungarian(c, nt, n, LOST_GATE_MAX + APP_W, as);
+	wo_assign(c, nt, n, LOST_GATE_MAX + APP_W, as);
 	for (i = 0; i < nt; i++) {
 		if (as[i] < 0)
 			continue;

@@ -16,9 +16,6 @@ void	 kf_predict(struct kf *kf, double dt, double q);
 void	 kf_update(struct kf *kf, double zx, double zy, double r);
 double	 kf_maha(const struct kf *kf, double zx, double zy, double r);
 
-/* hungarian.c */
-int	 hungarian(const double *cost, int n, int m, double gate, int *assign);
-
 /* fuse.c: one moment's detections from every camera, on the floor. */
 #define NHIST	512	/* colour histogram bins, 8 x 8 x 8 RGB */
 

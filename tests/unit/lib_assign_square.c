@@ -1,9 +1,9 @@
-/* eval_hungarian: wo-eval's assignment against known and brute-force optima. */
+/* lib_assign_square: wo_assign on square matrices, as wo-eval uses it, against known and brute-force optima. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../cmd/wo-eval/hungarian.c"
+#include "wo.h"
 
 static int fails;
 
@@ -72,14 +72,14 @@ main(void)
 	int col[8], n, r, i, perm;
 	char what[64];
 
-	hungarian(a, 0, col);
+	wo_assign(a, 0, 0, INFINITY, col);
 	col[0] = -1;
-	hungarian(a, 1, col);
+	wo_assign(a, 1, 1, INFINITY, col);
 	check(col[0] == 0, "1 by 1");
-	hungarian(a, 3, col);
+	wo_assign(a, 3, 3, INFINITY, col);
 	check(col[0] == 1 && col[1] == 0 && col[2] == 2, "hand-worked 3 by 3");
 	/* Row 1 gives up its nearer column 0 so that both rows are paired. */
-	hungarian(b, 3, col);
+	wo_assign(b, 3, 3, INFINITY, col);
 	check(col[0] == 0 && col[1] == 1 && col[2] == 2, "most pairs first");
 
 	srand(12345);
@@ -88,7 +88,7 @@ main(void)
 			for (i = 0; i < n * n; i++)
 				c[i] = r % 2 ? rand() % 5 - 2 :
 				    (double)rand() / RAND_MAX * 10;
-			hungarian(c, n, col);
+			wo_assign(c, n, n, INFINITY, col);
 			snprintf(what, sizeof(what), "random %d by %d, #%d", n,
 			    n, r);
 			check(fabs(total(c, n, col, &perm) - brute(c, n)) <
@@ -96,6 +96,6 @@ main(void)
 			check(perm, what);
 		}
 	if (fails == 0)
-		printf("eval_hungarian: ok\n");
+		printf("lib_assign_square: ok\n");
 	return fails != 0;
 }

@@ -1,9 +1,8 @@
-/* hungarian.c: optimal assignment (Hungarian method) for wo-track's matching. */
+/* assign.c: optimal assignment (the Hungarian method), for tracking and scoring. */
 #include <math.h>
 #include <stdlib.h>
 
 #include "wo.h"
-#include "track.h"
 
 /*
  * The shortest augmenting path form with row and column potentials, O(n^2 m)
@@ -90,7 +89,7 @@ solve(const double *c, int n, int m, int *rowcol)
  * admissible one.  Returns the number of rows assigned.
  */
 int
-hungarian(const double *cost, int n, int m, double gate, int *assign)
+wo_assign(const double *cost, int n, int m, double gate, int *assign)
 {
 	double *c, big = 0;
 	int *tmp, i, j, k, rows = n, cols = m, t = n > m;

@@ -1,9 +1,9 @@
-/* hungarian: wo-track's optimal assignment against brute force on random matrices. */
+/* lib_assign: libwo's optimal assignment (wo_assign) against brute force on random, gated, rectangular matrices. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../../cmd/wo-track/hungarian.c"
+#include "wo.h"
 
 static int fails;
 
@@ -14,7 +14,7 @@ static int fails;
 /*
  * The best total over every partial matching within the gate, where the
  * objective is first the most pairs, then the least cost: that is what
- * hungarian() promises, since a forbidden pair is priced above all others.
+ * wo_assign() promises, since a forbidden pair is priced above all others.
  */
 static void
 brute(const double *c, int n, int m, double gate, int i, unsigned used,
@@ -46,20 +46,20 @@ main(void)
 	{
 		double g[9] = { 1, 2, 3, 2, 4, 6, 3, 6, 9 };
 
-		k = hungarian(g, 3, 3, 100, as);
+		k = wo_assign(g, 3, 3, 100, as);
 		CHECK(k == 3, "3x3 assigned %d", k);
 		CHECK(g[as[0]] + g[3 + as[1]] + g[6 + as[2]] == 10,
 		    "3x3 total not 10");
 	}
 	/* Empty sides assign nothing. */
-	CHECK(hungarian(c, 0, 3, 1, as) == 0, "0 rows");
-	CHECK(hungarian(c, 2, 0, 1, as) == 0 && as[0] == -1 && as[1] == -1,
+	CHECK(wo_assign(c, 0, 3, 1, as) == 0, "0 rows");
+	CHECK(wo_assign(c, 2, 0, 1, as) == 0 && as[0] == -1 && as[1] == -1,
 	    "0 columns");
 	/* A pair outside the gate stays unassigned even when it is the only one. */
 	{
 		double g[2] = { 5, INFINITY };
 
-		k = hungarian(g, 2, 1, 1, as);
+		k = wo_assign(g, 2, 1, 1, as);
 		CHECK(k == 0 && as[0] == -1 && as[1] == -1, "gate ignored");
 	}
 	srand(7);
@@ -70,7 +70,7 @@ main(void)
 		m = 1 + rand() % 6;
 		for (i = 0; i < n * m; i++)
 			c[i] = (rand() % 1000) / 1000.0;
-		k = hungarian(c, n, m, gate, as);
+		k = wo_assign(c, n, m, gate, as);
 		sum = 0;
 		seen = 0;
 		for (i = 0; i < n; i++) {
