@@ -31,11 +31,8 @@ line(struct wo_src *s, char *buf, size_t len, const char *file, long lineno,
 	struct input *in = arg;
 	struct wo_ev ev;
 	char err[256];
-	size_t i;
 
-	for (i = 0; i < len && (buf[i] == ' ' || buf[i] == '\t'); i++)
-		;
-	if (i == len)
+	if (wo_blank(buf, len))
 		return;
 	if (!wo_parse(buf, len, &ev, err, sizeof(err))) {
 		wo_bad(file, lineno, "%s", err);

@@ -148,8 +148,9 @@ wo_in_line(struct wo_in *in, char **line, size_t *len, int nonblock)
 	}
 }
 
-static int
-blank(const char *s, size_t n)
+/* Blank lines (spaces and tabs only) are no events and no errors either. */
+int
+wo_blank(const char *s, size_t n)
 {
 	while (n > 0 && (*s == ' ' || *s == '\t')) {
 		s++;
@@ -220,7 +221,7 @@ wo_read(struct wo_in *in, struct wo_ev *ev)
 	size_t len;
 
 	while (wo_in_line(in, &line, &len, 0) == 1) {
-		if (blank(line, len))
+		if (wo_blank(line, len))
 			continue;
 		if (!wo_parse(line, len, ev, err, sizeof(err))) {
 			wo_bad(in->name, in->line, "%s", err);

@@ -106,11 +106,8 @@ stdin_line(struct wo_src *s, char *line, size_t len, const char *file,
 	struct wo_ev ev;
 	struct item it = { 0 };
 	char err[256];
-	size_t i;
 
-	for (i = 0; i < len && (line[i] == ' ' || line[i] == '\t'); i++)
-		;
-	if (i == len)
+	if (wo_blank(line, len))
 		return;
 	if (!wo_parse(line, len, &ev, err, sizeof(err))) {
 		wo_bad(file, lineno, "%s", err);
@@ -193,7 +190,7 @@ wo_merge(struct wo_src **src, int nsrc, double lag)
 {
 	struct wo_src **all, *best, *need;
 	struct pollfd *pfd;
-	double now, hd, wm, waitfor;
+	double now, hd, wm, needwm = 0, waitfor;
 	int i, n, live = 0, npfd, timeout, blocked;
 
 	n = nsrc + 1;
@@ -245,8 +242,10 @@ wo_merge(struct wo_src **src, int nsrc, double lag)
 				continue;
 			blocked = 1;
 			if (!all[i]->live && i > 0 &&
-			    (need == NULL || wm < need->progress))
+			    (need == NULL || wm < needwm)) {
 				need = all[i];
+				needwm = wm;
+			}
 		}
 		if (!blocked) {
 			for (i = 0; i < n && all[i]->done; i++)

@@ -81,6 +81,8 @@ int	 wo_in_line(struct wo_in *in, char **line, size_t *len, int nonblock);
  * reported (wo_bad) and skipped.
  */
 int	 wo_read(struct wo_in *in, struct wo_ev *ev);
+/* A line of spaces and tabs only: skipped silently by every reader. */
+int	 wo_blank(const char *line, size_t len);
 /* Parses one line into ev; 0 and a message in err when it is not an event. */
 int	 wo_parse(const char *line, size_t len, struct wo_ev *ev,
 	    char *err, size_t errlen);

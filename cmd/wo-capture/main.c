@@ -55,11 +55,8 @@ entry_line(struct wo_src *s, const char *file, long lineno, const char *raw,
 	struct wo_ev ev;
 	const char *v;
 	char err[256];
-	size_t i;
 
-	for (i = 0; i < len && (raw[i] == ' ' || raw[i] == '\t'); i++)
-		;
-	if (i == len)
+	if (wo_blank(raw, len))
 		return;
 	if (!wo_parse(raw, len, &ev, err, sizeof(err))) {
 		wo_bad(file, lineno, "%s", err);

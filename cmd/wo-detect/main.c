@@ -220,16 +220,6 @@ admit(struct job *j)
 		j->state = WAITING;
 }
 
-static int
-blank(const char *s, size_t n)
-{
-	while (n > 0 && (*s == ' ' || *s == '\t')) {
-		s++;
-		n--;
-	}
-	return n == 0;
-}
-
 /*
  * Reads lines rather than wo_read's events so that a line that is no
  * event takes its place in the ring too: every message then comes out in
@@ -251,7 +241,7 @@ run(struct wo_in *in)
 			g.stop = 1;
 			break;
 		}
-		if (blank(line, len))
+		if (wo_blank(line, len))
 			continue;
 		pthread_mutex_lock(&g.mu);
 		while (g.count == g.cap)
