@@ -89,6 +89,7 @@ struct lsplit {
 	int	 skipping, stop;
 };
 
+int	 new_pipe(int *rd);
 ssize_t	 lines_read(struct lsplit *ls, int fd,
 	    int (*fn)(void *, long, char *, size_t), void *arg);
 void	 lines_free(struct lsplit *ls);

@@ -174,3 +174,15 @@ feed_entry(int fd, const char *path, long n, const char *line, size_t len)
 		return 1;
 	return 0;
 }
+
+/* A pipe for a reader thread to feed the merge: returns the write end. */
+int
+new_pipe(int *rd)
+{
+	int p[2];
+
+	if (pipe(p) == -1)
+		wo_die(1, "pipe:");
+	*rd = p[0];
+	return p[1];
+}

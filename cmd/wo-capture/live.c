@@ -443,17 +443,6 @@ entries_thread(void *arg)
 	return NULL;
 }
 
-static int
-new_pipe(int *rd)
-{
-	int p[2];
-
-	if (pipe(p) == -1)
-		wo_die(1, "pipe:");
-	*rd = p[0];
-	return p[1];
-}
-
 int
 live_start(const struct lopts *o, struct wo_src ***srcp)
 {

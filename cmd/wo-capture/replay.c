@@ -265,17 +265,6 @@ first_entry(int fd)
 	return ts;
 }
 
-static int
-new_pipe(int *rd)
-{
-	int p[2];
-
-	if (pipe(p) == -1)
-		wo_die(1, "pipe:");
-	*rd = p[0];
-	return p[1];
-}
-
 int
 replay_start(const struct ropts *o, struct wo_src ***srcp)
 {

@@ -37,5 +37,6 @@ void	 detect_free(struct detect *d);
 
 /* A ratio, or JSON null when the denominator is zero. */
 json_t	*ratio(double num, double den);
+json_t	*truth_next(struct wo_in *in);
 
 #endif

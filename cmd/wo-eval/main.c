@@ -13,6 +13,32 @@ ratio(double num, double den)
 	return den != 0 ? json_real(num / den) : json_null();
 }
 
+/*
+ * The next object of a truth file, or NULL at its end.  The truth is the
+ * referee: a line that is not a JSON object ends the run with status 1.
+ */
+json_t *
+truth_next(struct wo_in *in)
+{
+	json_error_t jerr;
+	json_t *o;
+	char *line;
+	size_t len;
+
+	while (wo_in_line(in, &line, &len, 0) == 1) {
+		if (wo_blank(line, len))
+			continue;
+		if ((o = json_loadb(line, len, JSON_DECODE_ANY, &jerr)) == NULL)
+			wo_die(1, "%s:%ld: not JSON: %s", in->name, in->line,
+			    jerr.text);
+		if (!json_is_object(o))
+			wo_die(1, "%s:%ld: not a JSON object", in->name,
+			    in->line);
+		return o;
+	}
+	return NULL;
+}
+
 /* One value for the table: counts as they are, ratios to four places. */
 static void
 put(const char *key, json_t *v)

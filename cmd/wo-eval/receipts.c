@@ -73,10 +73,9 @@ receipts_open(const char *session)
 {
 	struct receipts *r = wo_calloc(1, sizeof(*r));
 	struct wo_in *in;
-	json_error_t jerr;
 	json_t *o, *acct, *items, *it;
 	const char *why;
-	char *path, *line;
+	char *path;
 	size_t len, i, at;
 
 	r->truth = json_object();
@@ -87,14 +86,7 @@ receipts_open(const char *session)
 	path = wo_malloc(len);
 	snprintf(path, len, "%s/truth/receipts.ndjson", session);
 	in = wo_in_open(path);
-	while (wo_in_line(in, &line, &len, 0) == 1) {
-		if (strspn(line, " \t") == len)
-			continue;
-		if ((o = json_loadb(line, len, JSON_DECODE_ANY, &jerr)) == NULL)
-			wo_die(1, "%s:%ld: not JSON: %s", path, in->line,
-			    jerr.text);
-		if (!json_is_object(o))
-			wo_die(1, "%s:%ld: not a JSON object", path, in->line);
+	while ((o = truth_next(in)) != NULL) {
 		acct = json_object_get(o, "account");
 		items = json_object_get(o, "items");
 		if (!json_is_string(acct))

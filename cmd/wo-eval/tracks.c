@@ -101,20 +101,10 @@ static void
 load_truth(struct tracks *t, const char *path)
 {
 	struct wo_in *in = wo_in_open(path);
-	json_error_t jerr;
 	json_t *o, *acct;
 	double ts, x, y;
-	char *line;
-	size_t len;
 
-	while (wo_in_line(in, &line, &len, 0) == 1) {
-		if (strspn(line, " \t") == len)
-			continue;
-		if ((o = json_loadb(line, len, JSON_DECODE_ANY, &jerr)) == NULL)
-			wo_die(1, "%s:%ld: not JSON: %s", path, in->line,
-			    jerr.text);
-		if (!json_is_object(o))
-			wo_die(1, "%s:%ld: not a JSON object", path, in->line);
+	while ((o = truth_next(in)) != NULL) {
 		acct = json_object_get(o, "account");
 		if (!json_is_string(acct))
 			wo_die(1, "%s:%ld: position has no account", path,
