@@ -70,6 +70,7 @@ struct cart {
 	double	 review;	/* confidence below this asks for a person */
 	long long lowstock;
 	double	 now;		/* the latest ts seen */
+	double	 saved;		/* now, when the state was last saved */
 	const char *state;	/* -S file, or NULL */
 };
 
@@ -108,7 +109,7 @@ void	 stray_add(struct plate *p, const char *sku, long long n);
 
 /* state.c */
 void	 state_load(struct cart *c, const char *path);
-void	 state_save(const struct cart *c);
+void	 state_save(struct cart *c);
 
 /* main.c */
 struct shopper *shopper_get(struct cart *c, long long track, int make);

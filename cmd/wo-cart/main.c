@@ -23,6 +23,7 @@ static const char usage[] =
 #define ALONE_M		1.0	/* m to the next shopper, not to be hidden */
 #define LEFT_CONF	0.75	/* items found left behind that way */
 #define SPLIT_NEAR_CONF	0.75	/* and among the hands in the plate */
+#define SAVE_S		1.0	/* s of input at most between state saves */
 
 static struct cart c;
 
@@ -717,8 +718,16 @@ main(int argc, char *argv[])
 			on_entry(&ev);
 		else if (strcmp(ev.type, "exit") == 0)
 			on_leave(&ev);
+		/*
+		 * Track events change only the hands' history, too often to
+		 * save each: a crash loses at most SAVE_S seconds of it.
+		 */
+		if (c.now - c.saved >= SAVE_S)
+			state_save(&c);
 		wo_ev_free(&ev);
 	}
+	/* The moments since the last save are wanted by the next run. */
+	state_save(&c);
 	for (i = 0; i < c.nsh; i++)
 		shopper_free(&c.sh[i]);
 	for (i = 0; i < (int)c.st->nplates; i++) {

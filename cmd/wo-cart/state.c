@@ -1,6 +1,7 @@
 /* state.c: wo-cart's open carts and plate knowledge in a file that survives a restart. */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,30 @@
 
 #include "wo.h"
 #include "cart.h"
+
+/*
+ * A shopper's recent moments, compactly: [ts, x, y, [[hx, hy, item, id]]].
+ * They are what a weight change just after a restart is attributed by.
+ */
+static json_t *
+dump_hist(const struct shopper *s)
+{
+	json_t *a = json_array();
+	int j, k;
+
+	for (j = 0; j < s->nh; j++) {
+		const struct sample *m = &s->h[j];
+		json_t *hs = json_array();
+
+		for (k = 0; k < m->nh; k++)
+			json_array_append_new(hs, json_pack("[f,f,f,I]",
+			    m->hx[k], m->hy[k], m->item[k],
+			    (json_int_t)m->hid[k]));
+		json_array_append_new(a, json_pack("[f,f,f,o]", m->ts, m->x,
+		    m->y, hs));
+	}
+	return a;
+}
 
 static json_t *
 dump(const struct cart *c)
@@ -27,12 +52,13 @@ dump(const struct cart *c)
 			    "qty", (json_int_t)s->ln[j].qty,
 			    "conf", s->ln[j].conf, "ts", s->ln[j].ts));
 		json_array_append_new(sh, json_pack(
-		    "{s:I,s:o,s:o,s:f,s:f,s:i,s:o}",
+		    "{s:I,s:o,s:o,s:f,s:f,s:i,s:o,s:f,s:b,s:o}",
 		    "track", (json_int_t)s->track,
 		    "account", s->account ? json_string(s->account) : json_null(),
 		    "visit", s->visit ? json_string(s->visit) : json_null(),
 		    "first", s->first, "last", s->last, "seq", s->seq,
-		    "lines", ln));
+		    "lines", ln, "empty", s->empty, "left", s->left,
+		    "hist", dump_hist(s)));
 	}
 	pl = json_object();
 	for (i = 0; i < (int)c->st->nplates; i++) {
@@ -57,9 +83,9 @@ dump(const struct cart *c)
 	ap = json_array();
 	for (i = 0; i < c->napplied; i++)
 		json_array_append_new(ap, json_string(c->applied[i]));
-	root = json_pack("{s:i,s:s,s:o,s:o,s:o,s:o,s:o}", "version", 1,
+	root = json_pack("{s:i,s:s,s:o,s:o,s:o,s:o,s:o,s:f}", "version", 1,
 	    "store", c->st->name, "shoppers", sh, "plates", pl,
-	    "entries", en, "done", dn, "applied", ap);
+	    "entries", en, "done", dn, "applied", ap, "now", c->now);
 	return root;
 }
 
@@ -68,7 +94,7 @@ dump(const struct cart *c)
  * crash at any moment leaves either the old state or the new, never half.
  */
 void
-state_save(const struct cart *c)
+state_save(struct cart *c)
 {
 	char *tmp, *s;
 	size_t n, len;
@@ -77,6 +103,7 @@ state_save(const struct cart *c)
 
 	if (c->state == NULL)
 		return;
+	c->saved = c->now;
 	root = dump(c);
 	s = json_dumps(root, JSON_COMPACT);
 	json_decref(root);
@@ -116,13 +143,43 @@ str_or_null(json_t *j)
 	return json_is_string(j) ? wo_strdup(json_string_value(j)) : NULL;
 }
 
+/* A shopper's moments as dump_hist wrote them; the file is ours, so trusted. */
+static void
+load_hist(const char *path, struct shopper *s, json_t *a)
+{
+	json_t *m, *hs, *h;
+	size_t j, k;
+
+	json_array_foreach(a, j, m) {
+		struct sample sm;
+
+		memset(&sm, 0, sizeof(sm));
+		if (!json_is_array(m) || json_array_size(m) != 4)
+			badstate(path, "a moment is not [ts, x, y, hands]");
+		sm.ts = json_number_value(json_array_get(m, 0));
+		sm.x = json_number_value(json_array_get(m, 1));
+		sm.y = json_number_value(json_array_get(m, 2));
+		hs = json_array_get(m, 3);
+		json_array_foreach(hs, k, h) {
+			if (sm.nh == MAXHANDS)
+				break;
+			sm.hx[sm.nh] = json_number_value(json_array_get(h, 0));
+			sm.hy[sm.nh] = json_number_value(json_array_get(h, 1));
+			sm.item[sm.nh] = json_number_value(json_array_get(h, 2));
+			sm.hid[sm.nh] = json_integer_value(json_array_get(h, 3));
+			sm.nh++;
+		}
+		sample_add(s, &sm, INFINITY);
+	}
+}
+
 /* Reads the state back; a missing file is a first start, a bad one fatal. */
 void
 state_load(struct cart *c, const char *path)
 {
 	json_error_t e;
 	json_t *root, *a, *o, *l, *v;
-	const char *key;
+	const char *key, *sk;
 	size_t i, j;
 
 	c->state = path;
@@ -132,6 +189,7 @@ state_load(struct cart *c, const char *path)
 		wo_die(1, "%s:%d: %s", path, e.line, e.text);
 	if (json_integer_value(json_object_get(root, "version")) != 1)
 		badstate(path, "no version 1");
+	c->now = c->saved = json_number_value(json_object_get(root, "now"));
 	a = json_object_get(root, "shoppers");
 	if (!json_is_array(a))
 		badstate(path, "no shoppers");
@@ -147,6 +205,9 @@ state_load(struct cart *c, const char *path)
 		s->first = json_number_value(json_object_get(o, "first"));
 		s->last = json_number_value(json_object_get(o, "last"));
 		s->seq = json_integer_value(json_object_get(o, "seq"));
+		s->empty = json_number_value(json_object_get(o, "empty"));
+		s->left = json_is_true(json_object_get(o, "left"));
+		load_hist(path, s, json_object_get(o, "hist"));
 		l = json_object_get(o, "lines");
 		json_array_foreach(l, j, v) {
 			struct line *ln;
@@ -187,8 +248,9 @@ state_load(struct cart *c, const char *path)
 			    "base"));
 			c->pl[p].hasbase = 1;
 		}
-		json_object_foreach(json_object_get(o, "stray"), key, v)
-			stray_add(&c->pl[p], key, json_integer_value(v));
+		/* Not key: json_object_foreach goes on from its key. */
+		json_object_foreach(json_object_get(o, "stray"), sk, v)
+			stray_add(&c->pl[p], sk, json_integer_value(v));
 	}
 	a = json_object_get(root, "entries");
 	c->ent = wo_calloc(json_array_size(a) + 1, sizeof(*c->ent));
