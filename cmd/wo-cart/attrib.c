@@ -52,6 +52,20 @@ to_plate(const struct wo_plate *p, double x, double y)
 	return hypot(dx, dy);
 }
 
+/* How far the shopper's body was from the plate at the moment nearest t. */
+double
+body_dist(const struct cart *c, const struct shopper *s, int plate, double t)
+{
+	const struct sample *m = NULL;
+	int j;
+
+	for (j = 0; j < s->nh; j++)
+		if (m == NULL || fabs(s->h[j].ts - t) < fabs(m->ts - t))
+			m = &s->h[j];
+	return m == NULL ? INFINITY : to_plate(&c->st->plates[plate], m->x,
+	    m->y);
+}
+
 /*
  * Whether one of the shopper's hands was seen taking an item from the plate
  * (empty when it came to the plate, holding something after t0) or, for a

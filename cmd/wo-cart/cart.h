@@ -19,6 +19,15 @@ struct line {
 	char	*id, *sku, *plate;
 	long long qty;
 	double	 conf, ts;
+	/*
+	 * A pick given to one shopper by the hands' distances: when the
+	 * change began and settled, how far its hand was (eff), and the
+	 * runner-up (alt, a track id, 0 none) and theirs, so that a later
+	 * change can show the two shoppers' arms were crossed.
+	 */
+	int	 reach;
+	double	 t0, t1, eff, alteff;
+	long long alt;
 };
 
 struct shopper {
@@ -89,6 +98,8 @@ void	 sample_add(struct shopper *s, const struct sample *sm, double keep);
 int	 candidates(const struct cart *c, int plate, double t0, int pick,
 	    struct cand *out);
 int	 takers(const struct cand *cd, int n);
+double	 body_dist(const struct cart *c, const struct shopper *s, int plate,
+	    double t);
 double	 attrib_conf(struct cand *cd, int n);
 json_t	*detections(const struct cart *c, const struct shopper *s, int plate,
 	    double t0);

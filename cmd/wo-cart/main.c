@@ -24,6 +24,8 @@ static const char usage[] =
 #define LEFT_CONF	0.75	/* items found left behind that way */
 #define SPLIT_NEAR_CONF	0.75	/* and among the hands in the plate */
 #define SAVE_S		1.0	/* s of input at most between state saves */
+#define CROSS_CONF	0.8	/* picks given by the one-reach rule */
+#define SETTLED_S	1.0	/* s before a reach, bodies stand clear of it */
 
 static struct cart c;
 
@@ -184,6 +186,7 @@ add_line(struct shopper *s, double ts, int plate, int item, long long qty,
 	ln->qty = qty;
 	ln->conf = r3(conf);
 	ln->ts = ts;
+	ln->reach = 0;
 	x = wo_ev_new("cart", ts);
 	json_object_set_new(x, "account", s->account ?
 	    json_string(s->account) : json_null());
@@ -340,11 +343,95 @@ putback(int p, double grams, struct cand *cd, int n, struct what *wt,
 	return 0;
 }
 
+/* Whether a shopper's pick by reach overlaps [t0, t1], at a plate not p. */
+static struct line *
+reaching(struct shopper *s, const char *pid, double t0, double t1)
+{
+	int i;
+
+	for (i = s->nln - 1; i >= 0; i--) {
+		struct line *l = &s->ln[i];
+
+		if (l->reach && l->qty > 0 && l->t0 < t1 && t0 < l->t1 &&
+		    (pid == NULL || strcmp(l->plate, pid) != 0))
+			return l;
+	}
+	return NULL;
+}
+
+/*
+ * One shopper makes one pick at a time, so two changes on different plates
+ * whose times overlap were two shoppers' picks.  When both come out as the
+ * first candidate's, the two were reaching across each other: a hand
+ * reaching straight out to the plate before its own body is never taken
+ * for the neighbour's, but arms crossed put each hand nearer the other's
+ * body.  Of the two ways to part the changes (this one to its runner-up,
+ * or the earlier one to its own), the one with the arms crossed, each to
+ * the plate farther from their body, is the one that explains the mix-up;
+ * moving the earlier line writes its correction.  Returns the factor on
+ * the confidence: the parting is a judgement.
+ */
+static double
+one_reach(const struct wo_ev *ev, int p, double t0, double t1,
+    struct cand *cd, int n)
+{
+	const char *pid = c.st->plates[p].id;
+	struct shopper *a = &c.sh[cd[0].sh], *b;
+	struct line *l;
+	double here = -1, there = -1, lt0, lt1, conf;
+	long long qty, from;
+	int j, bi = -1, item, plate;
+	char id[64];
+
+	if ((l = reaching(a, pid, t0, t1)) == NULL)
+		return 1;
+	plate = wo_store_plate(c.st, l->plate);
+	for (j = 1; j < n && bi < 0; j++)
+		if (reaching(&c.sh[cd[j].sh], NULL, t0, t1) == NULL) {
+			bi = j;
+			here = body_dist(&c, &c.sh[cd[j].sh], p, t0 - SETTLED_S) +
+			    body_dist(&c, a, plate, l->t0 - SETTLED_S);
+		}
+	b = l->alt != 0 ? shopper_get(&c, l->alt, 0) : NULL;
+	if (b != NULL && b != a && reaching(b, NULL, l->t0, l->t1) == NULL)
+		there = body_dist(&c, a, p, t0 - SETTLED_S) + body_dist(&c, b, plate,
+		    l->t0 - SETTLED_S);
+	if (!isfinite(here))
+		here = -1;
+	if (!isfinite(there))
+		there = -1;
+	if (here < 0 && there < 0)
+		return 1;
+	if (here >= there) {
+		struct cand t = cd[0];
+
+		cd[0] = cd[bi];
+		cd[bi] = t;
+		return CROSS_CONF;
+	}
+	/* add_line may move a's lines: what is needed is copied first. */
+	snprintf(id, sizeof(id), "%s", l->id);
+	item = wo_store_item(c.st, l->sku);
+	qty = l->qty;
+	conf = fmin(l->conf, CROSS_CONF);
+	lt0 = l->t0;
+	lt1 = l->t1;
+	l->reach = 0;
+	from = a->track;
+	add_line(a, ev->ts, plate, item, -qty, conf, json_pack(
+	    "{s:{s:s,s:I,s:f,s:f}}", "moved", "line", id, "to",
+	    (json_int_t)b->track, "t0", lt0, "t1", lt1));
+	add_line(b, ev->ts, plate, item, qty, conf, json_pack(
+	    "{s:{s:s,s:I,s:f,s:f}}", "moved", "line", id, "from",
+	    (json_int_t)from, "t0", lt0, "t1", lt1));
+	return CROSS_CONF;
+}
+
 static void
 on_weight(const struct wo_ev *ev)
 {
 	const char *plate;
-	double delta, t0, ca, g;
+	double delta, t0, t1, ca, g;
 	struct cand *cd;
 	struct what wt;
 	char key[256];
@@ -437,9 +524,25 @@ on_weight(const struct wo_ev *ev)
 			stray_add(&c.pl[p], c.st->items[wt.item].sku, -wt.qty);
 	} else {
 		const char *sku = c.st->items[wt.item].sku;
+		struct shopper *s;
+		struct line *l;
 
-		weight_line(&c.sh[cd[0].sh], ev, p, wt.item,
-		    pick ? wt.qty : -wt.qty, ca * wt.conf, &cd[0], t0, delta);
+		if (!wo_num(ev, "t1", &t1))
+			t1 = ev->ts;
+		if (pick && wt.item2 < 0)
+			ca *= one_reach(ev, p, t0, t1, cd, n);
+		s = &c.sh[cd[0].sh];
+		weight_line(s, ev, p, wt.item, pick ? wt.qty : -wt.qty,
+		    ca * wt.conf, &cd[0], t0, delta);
+		if (pick && wt.item2 < 0) {
+			l = &s->ln[s->nln - 1];
+			l->reach = 1;
+			l->t0 = t0;
+			l->t1 = t1;
+			l->eff = cd[0].eff;
+			l->alt = n > 1 ? c.sh[cd[1].sh].track : 0;
+			l->alteff = n > 1 ? cd[1].eff : INFINITY;
+		}
 		/* The planogram learns what strayed onto the plate. */
 		if (wt.item != c.st->plates[p].item)
 			stray_add(&c.pl[p], sku, pick ? -wt.qty : wt.qty);

@@ -45,12 +45,20 @@ dump(const struct cart *c)
 		const struct shopper *s = &c->sh[i];
 		json_t *ln = json_array();
 
-		for (j = 0; j < s->nln; j++)
-			json_array_append_new(ln, json_pack(
-			    "{s:s,s:s,s:s,s:I,s:f,s:f}", "id", s->ln[j].id,
-			    "sku", s->ln[j].sku, "plate", s->ln[j].plate,
-			    "qty", (json_int_t)s->ln[j].qty,
-			    "conf", s->ln[j].conf, "ts", s->ln[j].ts));
+		for (j = 0; j < s->nln; j++) {
+			const struct line *l = &s->ln[j];
+			json_t *o = json_pack("{s:s,s:s,s:s,s:I,s:f,s:f}",
+			    "id", l->id, "sku", l->sku, "plate", l->plate,
+			    "qty", (json_int_t)l->qty, "conf", l->conf,
+			    "ts", l->ts);
+
+			if (l->reach)
+				json_object_set_new(o, "reach", json_pack(
+				    "[f,f,f,f,I]", l->t0, l->t1, l->eff,
+				    isfinite(l->alteff) ? l->alteff : -1.0,
+				    (json_int_t)l->alt));
+			json_array_append_new(ln, o);
+		}
 		json_array_append_new(sh, json_pack(
 		    "{s:I,s:o,s:o,s:f,s:f,s:i,s:o,s:f,s:b,s:o}",
 		    "track", (json_int_t)s->track,
@@ -178,7 +186,7 @@ void
 state_load(struct cart *c, const char *path)
 {
 	json_error_t e;
-	json_t *root, *a, *o, *l, *v;
+	json_t *root, *a, *o, *l, *v, *r;
 	const char *key, *sk;
 	size_t i, j;
 
@@ -233,6 +241,22 @@ state_load(struct cart *c, const char *path)
 			ln->qty = json_integer_value(json_object_get(v, "qty"));
 			ln->conf = json_number_value(json_object_get(v, "conf"));
 			ln->ts = json_number_value(json_object_get(v, "ts"));
+			ln->reach = 0;
+			if ((r = json_object_get(v, "reach")) != NULL) {
+				if (json_array_size(r) != 5)
+					badstate(path, "a cart line's reach is "
+					    "not [t0, t1, eff, alteff, alt]");
+				ln->reach = 1;
+				ln->t0 = json_number_value(json_array_get(r, 0));
+				ln->t1 = json_number_value(json_array_get(r, 1));
+				ln->eff = json_number_value(json_array_get(r, 2));
+				ln->alteff = json_number_value(
+				    json_array_get(r, 3));
+				if (ln->alteff < 0)
+					ln->alteff = INFINITY;
+				ln->alt = json_integer_value(
+				    json_array_get(r, 4));
+			}
 		}
 	}
 	json_object_foreach(json_object_get(root, "plates"), key, o) {
