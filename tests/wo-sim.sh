@@ -1,6 +1,7 @@
 #!/bin/sh
 # wo-sim: sessions have the contract's layout, the same seed gives the same
-# bytes, and the truth agrees with the scales and with the frames' labels.
+# bytes, the truth agrees with the scales and with the frames' labels, and
+# no two shoppers ever come closer than 0.5 m.
 set -e
 wo-sim -o a -s 11 -n 4 -d 20 -r 2 -D 1
 wo-sim -o b -s 11 -n 4 -d 20 -r 2 -D 1 -j 3
@@ -167,6 +168,22 @@ for s in sys.argv[1:]:
     if tracks and seen == 0:
         bad(s, "no track point seen by a camera")
 
+    # Nobody stands or walks in another's personal space: the centres of
+    # two shoppers in the store at one time are at least 0.5 m apart.
+    at = {}
+    for tp in tracks:
+        at.setdefault(tp["ts"], []).append(tp)
+    closest = 9.0
+    for ts, ps in at.items():
+        for i in range(len(ps)):
+            for j in range(i + 1, len(ps)):
+                d = ((ps[i]["x"] - ps[j]["x"]) ** 2 +
+                     (ps[i]["y"] - ps[j]["y"]) ** 2) ** 0.5
+                closest = min(closest, d)
+                if d < 0.5:
+                    bad(s, "%s and %s %.3f m apart at %.3f" %
+                        (ps[i]["account"], ps[j]["account"], d, ts))
+
     # One frame and one label file per camera and frame time; the
     # detector's three classes all occur.
     ncls = {"0": 0, "1": 0, "2": 0}
@@ -186,8 +203,9 @@ for s in sys.argv[1:]:
     if events and min(ncls.values()) == 0:
         bad(s, "labels by class: %r" % ncls)
     print("%s: %d events, %d steps checked, %d track views, %d garbled, "
-          "%.0f-%.0f Hz, boxes %r" % (s, len(events), checked, seen, garbled,
-                                      min(rates), max(rates), ncls))
+          "%.0f-%.0f Hz, boxes %r, closest %.2f m" %
+          (s, len(events), checked, seen, garbled, min(rates), max(rates),
+           ncls, closest))
 
 for f in fails[:30]:
     print(f)

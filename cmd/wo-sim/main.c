@@ -501,6 +501,9 @@ main(int argc, char *argv[])
 			if (s.ncases[c] == 0)
 				wo_warn("%s: case %s not staged: too few "
 				    "shoppers or seconds", dir, hc_names[c]);
+	if (s.crowded > 0)
+		wo_warn("%s: %d walks found no way to keep %.1f m from "
+		    "everyone", dir, s.crowded, GAP);
 	for (i = 0, c = 0; i < s.nsh; i++)
 		c += s.sh[i].tout > s.dur;
 	if (c > 0)

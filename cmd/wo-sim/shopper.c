@@ -32,27 +32,74 @@ last(struct shopper *p)
 	return &p->keys[p->nkeys - 1];
 }
 
-/* Walks the route to (x,y) at v metres a second; returns the arrival. */
+/*
+ * Walks to the first of the goals (x,y pairs) it can reach and stand at
+ * for need seconds without coming closer than GAP to anyone (space.c), at
+ * v metres a second at most.  Returns the arrival and the goal reached in
+ * *which, or -1 when there is no way there.  With must, a walk with no
+ * way goes the shortest route regardless and is counted as crowded.
+ */
+#define AWAY	1.5
+
 static double
-walk(struct sim *s, struct shopper *p, double x, double y, double v)
+go(struct sim *s, struct shopper *p, const double *goal, int ngoal,
+    double need, double v, int must, int *which)
 {
 	struct key k = *last(p);
-	double *pts, t = k.t, d, f = k.face;
+	struct wpt *w;
+	double *pts, f = k.face, t;
 	size_t n, i;
+	int g;
 
-	route(s, k.x, k.y, x, y, &pts, &n);
-	for (i = 1; i < n; i++) {
-		d = hypot(pts[2 * i] - pts[2 * i - 2],
-		    pts[2 * i + 1] - pts[2 * i - 1]);
-		if (d < 1e-6)
-			continue;
-		f = atan2(pts[2 * i + 1] - pts[2 * i - 1],
-		    pts[2 * i] - pts[2 * i - 2]);
-		t += d / v;
-		addkey(p, t, pts[2 * i], pts[2 * i + 1], f);
+	/*
+	 * A stand is over when it is planned to be, but the place is asked
+	 * to stay free a little longer: someone planned before, who walks
+	 * through it just after, would leave no time to step out of the way.
+	 */
+	if (need > 0)
+		need += AWAY;
+	g = space_walk(s, p, goal, ngoal, need, v, &w, &n);
+	if (g < 0 && !must)
+		return -1;
+	if (g < 0) {
+		s->crowded++;
+		g = 0;
+		route(s, k.x, k.y, goal[0], goal[1], &pts, &n);
+		w = wo_calloc(n, sizeof(*w));
+		for (i = 0, t = k.t; i < n; i++) {
+			if (i > 0)
+				t += hypot(pts[2 * i] - pts[2 * i - 2],
+				    pts[2 * i + 1] - pts[2 * i - 1]) / v;
+			w[i].x = pts[2 * i];
+			w[i].y = pts[2 * i + 1];
+			w[i].t = t;
+		}
+		free(pts);
 	}
-	free(pts);
+	for (i = 1; i < n; i++) {
+		double dx = w[i].x - w[i - 1].x, dy = w[i].y - w[i - 1].y;
+
+		if (w[i].t - last(p)->t < 1e-6)
+			continue;
+		if (hypot(dx, dy) > 1e-6)
+			f = atan2(dy, dx);
+		addkey(p, w[i].t, w[i].x, w[i].y, f);
+	}
+	t = last(p)->t;
+	free(w);
+	if (which != NULL)
+		*which = g;
 	return t;
+}
+
+/* Walks to (x,y) at v, to stand there need seconds; returns the arrival. */
+static double
+walk(struct sim *s, struct shopper *p, double x, double y, double v,
+    double need, int must)
+{
+	double g[2] = { x, y };
+
+	return go(s, p, g, 1, need, v, must, NULL);
 }
 
 /* Stands still, facing face, until t. */
@@ -128,14 +175,29 @@ speed(void)
 	return rng_range(&R, 0.8, 1.4);
 }
 
-/* Walks to plate pl's spot, shifted along the shelf; returns the arrival. */
+/*
+ * Walks to plate pl's spot shifted along the shelf by one of the shifts,
+ * the first if it is free for need seconds soon enough, to stand beside
+ * otherwise, as people do at a busy shelf.  Returns the arrival, or -1.
+ */
 static double
-go_plate(struct sim *s, struct shopper *p, int pl, double shift)
+go_plate(struct sim *s, struct shopper *p, int pl, const double *shift,
+    int nshift, double need)
 {
 	const struct spot *sp = &s->spots[pl];
+	double g[8];
+	int i, n = 0;
 
-	return walk(s, p, sp->x + shift * sp->ax, sp->y + shift * sp->ay,
-	    speed());
+	for (i = 0; i < nshift && n < 4; i++) {
+		double x = sp->x + shift[i] * sp->ax, y = sp->y + shift[i] * sp->ay;
+
+		if (i > 0 && grid_blocked(grid_cell(x, y)))
+			continue;
+		g[2 * n] = x;
+		g[2 * n + 1] = y;
+		n++;
+	}
+	return go(s, p, g, n, need, speed(), 0, NULL);
 }
 
 /* Takes qty from plate pl at t0; returns the index of the reach. */
@@ -239,38 +301,55 @@ fits(const struct sim *s, const struct shopper *p, int pl, double extra)
 	    3.0 + extra < s->dur - 0.5;
 }
 
-/* An ordinary stop: look, take one or two, sometimes put one back. */
-static void
+/*
+ * An ordinary stop: look, take one or two, sometimes put one back.  The
+ * times are drawn first, so that the walk there knows how long the spot
+ * must stay free: at most the look, the reach and hold, a put-back and
+ * the pause after.  Returns 0 when there is no way to the plate.
+ */
+static int
 stop(struct sim *s, struct shopper *p, int pl, int hc)
 {
-	double t = go_plate(s, p, pl, rng_range(&R, -0.12, 0.12));
-	int qty = 1, k;
+	double shift[5] = { rng_range(&R, -0.12, 0.12), -0.3, 0.3, -0.45,
+	    0.45 };
+	double hold = hc == HC_LONGHOLD ? rng_range(&R, 4.0, 6.5) :
+	    rng_range(&R, 0.3, 0.9);
+	double look = rng_range(&R, 0.3, 1.0), after = rng_range(&R, 0.2, 0.8);
+	double back = hc == HC_PUTBACK ? rng_range(&R, 0.8, 2.0) : 0, t;
+	int qty = hc == HC_MULTI ? 2 + rng_int(&R, 2) : 1, k;
 
-	if (hc == HC_MULTI)
-		qty = 2 + rng_int(&R, 2);
-	t += rng_range(&R, 0.3, 1.0);
-	k = take(s, p, pl, t, hc == HC_LONGHOLD ? rng_range(&R, 4.0, 6.5) :
-	    rng_range(&R, 0.3, 0.9), qty, hc);
+	t = go_plate(s, p, pl, shift, 5, look + hold + 1.2 +
+	    (hc == HC_PUTBACK ? back + 1.7 : 0) + after + 0.05);
+	if (t < 0)
+		return 0;
+	k = take(s, p, pl, t + look, hold, qty, hc);
 	if (hc == HC_PUTBACK)
-		put(s, p, pl, p->r[k].t3 + rng_range(&R, 0.8, 2.0), k, hc);
-	stand(p, done(p) + rng_range(&R, 0.2, 0.8), last(p)->face);
+		put(s, p, pl, p->r[k].t3 + back, k, hc);
+	stand(p, done(p) + after, last(p)->face);
+	return 1;
 }
 
-/* Takes one, walks into the aisle and leaves it on the floor. */
-static void
+/*
+ * Takes one, walks into the aisle and leaves it on the floor.  Returns 0
+ * when there is no way to the plate.
+ */
+static int
 drop(struct sim *s, struct shopper *p, int pl)
 {
-	const struct spot *sp = &s->spots[pl];
 	double f, x, y, t;
 	int k;
 	struct reach *r;
 
-	stop(s, p, pl, -1);
+	if (!stop(s, p, pl, -1))
+		return 0;
 	k = (int)p->nr - 1;
-	p->r[k].hc = HC_FLOOR;
 	f = last(p)->face;
 	/* One step back from the shelf, then the hand goes down beside. */
-	t = walk(s, p, sp->x - cos(f) * 0.5, sp->y - sin(f) * 0.5, 0.8);
+	t = walk(s, p, last(p)->x - cos(f) * 0.5, last(p)->y - sin(f) * 0.5,
+	    0.8, 2.3, 0);
+	if (t < 0)
+		return 1;
+	p->r[k].hc = HC_FLOOR;
 	x = last(p)->x - sin(f) * 0.45;
 	y = last(p)->y + cos(f) * 0.45;
 	stand(p, t + 0.4, f);
@@ -279,6 +358,7 @@ drop(struct sim *s, struct shopper *p, int pl)
 	r->hc = HC_FLOOR;
 	s->ncases[HC_FLOOR]++;
 	stand(p, r->t3 + 0.3, f);
+	return 1;
 }
 
 static int
@@ -314,6 +394,83 @@ enter(struct sim *s, struct shopper *p, double tin)
 	addkey(p, p->tin, g->x + g->w / 2, g->y + g->h / 2, -M_PI / 2);
 }
 
+/* p steps through the entry gate once nobody is in the way there. */
+static void
+admit(struct sim *s, struct shopper *p)
+{
+	struct key *k = &p->keys[0];
+	double t = p->tin;
+	int n;
+
+	for (n = 0; n < 3000 && !space_free(s, p, k->x, k->y, t, t + 0.5);
+	    n++)
+		t += 0.1;
+	p->tin = k->t = ms(t);
+	p->state = 1;
+}
+
+/* What a staged pair had planned before it began, to go back to. */
+struct snap {
+	size_t	 nkeys[2], nr[2];
+	double	 tin[2];
+	int	 state[2], ncases[HC_N];
+};
+
+static void
+save(const struct sim *s, struct shopper *a, struct shopper *b,
+    struct snap *sn)
+{
+	struct shopper *p[2] = { a, b };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		sn->nkeys[i] = p[i]->nkeys;
+		sn->nr[i] = p[i]->nr;
+		sn->tin[i] = p[i]->tin;
+		sn->state[i] = p[i]->state;
+	}
+	memcpy(sn->ncases, s->ncases, sizeof(sn->ncases));
+}
+
+/* Undoes a staged pair that could not keep its distance; returns 0. */
+static int
+undo(struct sim *s, struct shopper *a, struct shopper *b,
+    const struct snap *sn)
+{
+	struct shopper *p[2] = { a, b };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		p[i]->nkeys = sn->nkeys[i];
+		p[i]->nr = sn->nr[i];
+		p[i]->tin = p[i]->keys[0].t = sn->tin[i];
+		p[i]->state = sn->state[i];
+	}
+	memcpy(s->ncases, sn->ncases, sizeof(sn->ncases));
+	return 0;
+}
+
+/* Whether p's stand at its last place since t keeps clear of everyone. */
+static int
+kept(const struct sim *s, const struct shopper *p, double t)
+{
+	const struct key *k = &p->keys[p->nkeys - 1];
+
+	return space_free(s, p, k->x, k->y, t, k->t);
+}
+
+/* Whether p has laid something on plate pl: nobody takes it back. */
+static int
+put_on(const struct shopper *p, int pl)
+{
+	size_t i;
+
+	for (i = 0; i < p->nr; i++)
+		if (p->r[i].kind == R_PUT && p->r[i].plate == pl)
+			return 1;
+	return 0;
+}
+
 static void
 leave(struct sim *s, struct shopper *p)
 {
@@ -321,26 +478,59 @@ leave(struct sim *s, struct shopper *p)
 	size_t i;
 	int pl;
 
+	for (i = 0; i < s->st->ngates; i++)
+		if (!s->st->gates[i].entry)
+			g = &s->st->gates[i];
 	for (i = 0; i < 6; i++) {
+		size_t nk = p->nkeys, nr = p->nr, ns;
+		double t;
+
 		pl = any_plate(s);
 		if (pl < 0 || !fits(s, p, pl, 0) || (i > 0 &&
 		    rng_unif(&R) < 0.35))
 			break;
-		stop(s, p, pl, -1);
+		if (put_on(p, pl))
+			continue;
+		if (!stop(s, p, pl, -1))
+			continue;
+		/*
+		 * A stop after which the way out, waiting included, would
+		 * end past the session is undone (tried at a middling 1.1 m/s,
+		 * not drawn, so that trying changes nothing else).
+		 */
+		ns = p->nkeys;
+		t = walk(s, p, g->x + g->w / 2, g->y + g->h / 2, 1.1, 0, 0);
+		p->nkeys = ns;
+		if (t < 0 || t > s->dur - 0.5) {
+			p->nkeys = nk;
+			p->nr = nr;
+			break;
+		}
 	}
-	for (i = 0; i < s->st->ngates; i++)
-		if (!s->st->gates[i].entry)
-			g = &s->st->gates[i];
 	stand(p, done(p), last(p)->face);
-	p->tout = ms(walk(s, p, g->x + g->w / 2, g->y + g->h / 2, speed()));
+	p->tout = ms(walk(s, p, g->x + g->w / 2, g->y + g->h / 2, speed(), 0,
+	    1));
+	p->state = 2;
 }
 
-/* Two shoppers at neighbouring plates, each reaching across the other. */
+/*
+ * How long each of a staged pair may have to stand at its plate, waiting
+ * for the other to come: what the walk there asks to be free, checked
+ * again once both are planned.
+ */
+#define PAIRWAIT 8.0
+
+/*
+ * Two shoppers at neighbouring plates, each reaching across the other:
+ * their arms cross, their bodies stand a plate apart.  Both then leave.
+ */
 static int
 cross(struct sim *s, struct shopper *a, struct shopper *b)
 {
+	static const double zero[1] = { 0 };
+	struct snap sn;
 	int i, j = -1, n;
-	double t;
+	double t, ta, tb, ha, hb, lag;
 
 	for (n = 0; n < 50; n++) {
 		i = any_plate(s);
@@ -349,39 +539,75 @@ cross(struct sim *s, struct shopper *a, struct shopper *b)
 	}
 	if (j < 0 || !fits(s, a, i, 4) || !fits(s, b, j, 4))
 		return 0;
-	t = fmax(go_plate(s, a, i, 0), go_plate(s, b, j, 0)) + 0.3;
-	take(s, a, j, t, rng_range(&R, 0.5, 0.9), 1, HC_CROSS);
-	take(s, b, i, t + rng_range(&R, 0, 0.3), rng_range(&R, 0.5, 0.9), 1,
-	    HC_CROSS);
+	ha = rng_range(&R, 0.5, 0.9);
+	hb = rng_range(&R, 0.5, 0.9);
+	lag = rng_range(&R, 0, 0.3);
+	save(s, a, b, &sn);
+	if ((ta = go_plate(s, a, i, zero, 1, PAIRWAIT)) < 0)
+		return undo(s, a, b, &sn);
+	admit(s, b);
+	if ((tb = go_plate(s, b, j, zero, 1, PAIRWAIT)) < 0)
+		return undo(s, a, b, &sn);
+	t = fmax(ta, tb) + 0.3;
+	take(s, a, j, t, ha, 1, HC_CROSS);
+	take(s, b, i, t + lag, hb, 1, HC_CROSS);
 	stand(a, done(a) + 0.3, last(a)->face);
 	stand(b, done(b) + 0.3, last(b)->face);
+	if (!kept(s, a, ta) || !kept(s, b, tb))
+		return undo(s, a, b, &sn);
+	leave(s, a);
+	leave(s, b);
 	return 1;
 }
 
-/* Two shoppers side by side taking from one plate at nearly one time. */
+/*
+ * Two shoppers shoulder to shoulder taking from one plate at nearly one
+ * time, each on their side of it.  Both then leave.
+ */
 static int
 same_plate(struct sim *s, struct shopper *a, struct shopper *b)
 {
-	int pl = any_plate(s);
-	double t;
+	static const double left[2] = { -0.3, -0.42 }, right[2] = { 0.3, 0.42 };
+	struct snap sn;
+	int pl = any_plate(s), qb;
+	double t, ta, tb, ha, hb, lag;
 
 	if (pl < 0 || !fits(s, a, pl, 4) || !fits(s, b, pl, 4))
 		return 0;
-	t = fmax(go_plate(s, a, pl, -0.3), go_plate(s, b, pl, 0.3)) + 0.3;
-	take(s, a, pl, t, rng_range(&R, 0.5, 0.8), 1, HC_SAMEPLATE);
-	take(s, b, pl, t + rng_range(&R, 0.1, 0.4), rng_range(&R, 0.5, 0.8),
-	    1 + rng_int(&R, 2), HC_SAMEPLATE);
+	ha = rng_range(&R, 0.5, 0.8);
+	hb = rng_range(&R, 0.5, 0.8);
+	lag = rng_range(&R, 0.1, 0.4);
+	qb = 1 + rng_int(&R, 2);
+	save(s, a, b, &sn);
+	if ((ta = go_plate(s, a, pl, left, 2, PAIRWAIT)) < 0)
+		return undo(s, a, b, &sn);
+	admit(s, b);
+	if ((tb = go_plate(s, b, pl, right, 2, PAIRWAIT)) < 0)
+		return undo(s, a, b, &sn);
+	t = fmax(ta, tb) + 0.3;
+	take(s, a, pl, t, ha, 1, HC_SAMEPLATE);
+	take(s, b, pl, t + lag, hb, qb, HC_SAMEPLATE);
 	stand(a, done(a) + 0.3, last(a)->face);
 	stand(b, done(b) + 0.3, last(b)->face);
+	if (!kept(s, a, ta) || !kept(s, b, tb))
+		return undo(s, a, b, &sn);
+	leave(s, a);
+	leave(s, b);
 	return 1;
 }
 
-/* a lays an item on the wrong plate; b then takes it from there. */
+/*
+ * a lays an item on the wrong plate and leaves; b then takes it from
+ * there, waiting nearby or standing beside while a is still at it.
+ */
 static int
 misplace(struct sim *s, struct shopper *a, struct shopper *b)
 {
+	static const double sa[3] = { -0.2, -0.42, 0.1 };
+	static const double sb[4] = { 0.25, -0.2, 0.42, -0.42 };
+	struct snap sn;
 	int q = any_plate(s), pl = any_plate(s), k, i;
-	double t;
+	double t, tb, look, hold, wait;
 
 	for (i = 0; i < 50 && (pl == q || pl < 0 ||
 	    strcmp(s->st->plates[pl].sku, s->st->plates[q].sku) == 0); i++)
@@ -389,29 +615,47 @@ misplace(struct sim *s, struct shopper *a, struct shopper *b)
 	if (q < 0 || pl < 0 || pl == q || !fits(s, a, q, 8) ||
 	    !fits(s, b, pl, 9))
 		return 0;
-	stop(s, a, q, -1);
+	save(s, a, b, &sn);
+	if (!stop(s, a, q, -1))
+		return undo(s, a, b, &sn);
 	k = (int)a->nr - 1;
-	t = go_plate(s, a, pl, -0.2) + rng_range(&R, 0.3, 0.8);
-	k = put(s, a, pl, t, k, HC_MISPLACE);
+	look = rng_range(&R, 0.3, 0.8);
+	if ((t = go_plate(s, a, pl, sa, 3, look + 2.2)) < 0)
+		return undo(s, a, b, &sn);
+	k = put(s, a, pl, t + look, k, HC_MISPLACE);
 	stand(a, done(a) + 0.4, last(a)->face);
-	t = fmax(go_plate(s, b, pl, 0.25), a->r[k].t3 + 1.5) +
-	    rng_range(&R, 0.2, 0.6);
-	take(s, b, pl, t, rng_range(&R, 0.4, 0.8), 1, HC_MISPLACE);
+	leave(s, a);
+	wait = rng_range(&R, 0.2, 0.6);
+	hold = rng_range(&R, 0.4, 0.8);
+	/* b comes in no sooner than to reach the plate as a's item lies. */
+	b->tin = b->keys[0].t = ms(fmax(b->tin, a->r[k].t3 + 1.5 -
+	    hypot(s->spots[pl].x - b->keys[0].x, s->spots[pl].y -
+	    b->keys[0].y)));
+	admit(s, b);
+	if ((tb = go_plate(s, b, pl, sb, 4, PAIRWAIT)) < 0)
+		return undo(s, a, b, &sn);
+	t = fmax(tb, a->r[k].t3 + 1.5) + wait;
+	take(s, b, pl, t, hold, 1, HC_MISPLACE);
 	stand(b, done(b) + 0.3, last(b)->face);
+	if (!kept(s, b, tb))
+		return undo(s, a, b, &sn);
+	leave(s, b);
 	return 1;
 }
 
+/* A case one shopper stages, at another plate if one is too busy. */
 static void
 single(struct sim *s, struct shopper *p, int hc)
 {
-	int pl = hc == HC_SAMEWEIGHT ? same_weight_plate(s) : any_plate(s);
+	int i, pl;
 
-	if (pl < 0 || !fits(s, p, pl, hc == HC_LONGHOLD ? 7 : 3))
-		return;
-	if (hc == HC_FLOOR)
-		drop(s, p, pl);
-	else
-		stop(s, p, pl, hc);
+	for (i = 0; i < 3; i++) {
+		pl = hc == HC_SAMEWEIGHT ? same_weight_plate(s) : any_plate(s);
+		if (pl < 0 || !fits(s, p, pl, hc == HC_LONGHOLD ? 7 : 3))
+			return;
+		if (hc == HC_FLOOR ? drop(s, p, pl) : stop(s, p, pl, hc))
+			return;
+	}
 }
 
 static const struct rgb shirts[] = {
@@ -580,6 +824,7 @@ plan(struct sim *s)
 	for (i = 0; i < s->nshop; i++) {
 		struct shopper *p = &s->sh[i];
 
+		admit(s, p);
 		hc = -1;
 		if (s->every && nc < HC_N)
 			hc = order[nc++];
@@ -588,13 +833,16 @@ plan(struct sim *s)
 		if (hc == HC_CROSS || hc == HC_SAMEPLATE || hc == HC_MISPLACE) {
 			if (i + 1 < s->nshop) {
 				struct shopper *q = &s->sh[i + 1];
-				int ok = hc == HC_CROSS ? cross(s, p, q) :
-				    hc == HC_SAMEPLATE ? same_plate(s, p, q) :
-				    misplace(s, p, q);
+				int ok = 0, k;
+
+				/* Other plates, when one is too busy. */
+				for (k = 0; k < 3 && !ok; k++)
+					ok = hc == HC_CROSS ? cross(s, p, q) :
+					    hc == HC_SAMEPLATE ?
+					    same_plate(s, p, q) :
+					    misplace(s, p, q);
 
 				if (ok) {
-					leave(s, p);
-					leave(s, q);
 					i++;
 					continue;
 				}
@@ -602,6 +850,18 @@ plan(struct sim *s)
 		} else if (hc >= 0)
 			single(s, p, hc);
 		leave(s, p);
+	}
+	/*
+	 * Waiting at the gate, or coming later to a staged case, can change
+	 * who comes in first: the shoppers are kept in order of entry, stably.
+	 */
+	for (i = 1; i < s->nshop; i++) {
+		struct shopper t = s->sh[i];
+		int j;
+
+		for (j = i; j > 0 && s->sh[j - 1].tin > t.tin; j--)
+			s->sh[j] = s->sh[j - 1];
+		s->sh[j] = t;
 	}
 	resolve(s);
 }
@@ -710,6 +970,7 @@ carried(const struct sim *s, const struct shopper *p, double t, int *out,
 				for (m = 0; m < q->nunits; m++)
 					if (q->kind != R_TAKE &&
 					    q->units[m] == r->units[k] &&
+					    ms(q->t1) >= ms(r->t2) &&
 					    ms(q->t1) <= t)
 						gone = 1;
 			}

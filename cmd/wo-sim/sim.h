@@ -67,6 +67,13 @@ struct key {
 	double	 t, x, y, face;
 };
 
+/*
+ * The least distance between two shoppers' centres, in metres: a torso
+ * is about 0.45 m across, so at GAP two people stand shoulder to
+ * shoulder and neither hides the other from above.
+ */
+#define GAP	0.5
+
 struct shopper {
 	char	 account[16];
 	char	 email[48], customer[24], pm[24];
@@ -78,6 +85,7 @@ struct shopper {
 	size_t	 nkeys, capkeys;
 	struct reach *r;
 	size_t	 nr, capr;
+	int	 state;		/* 0 not planned yet, 1 being planned, 2 planned */
 };
 
 /* What one reach changed on a plate or the floor, for scales and truth. */
@@ -111,6 +119,7 @@ struct sim {
 	struct change	*ch;
 	size_t		 nch;
 	int		 ncases[8];	/* hard cases staged, by kind */
+	int		 crowded;	/* walks that could not keep GAP */
 };
 
 /* store.c */
@@ -119,6 +128,21 @@ void	 store_setup(struct sim *s);
 void	 store_free(struct sim *s);
 int	 route(struct sim *s, double x0, double y0, double x1, double y1,
 	    double **pts, size_t *npts);
+int	 grid_cell(double x, double y);
+int	 grid_clear(double x0, double y0, double x1, double y1);
+int	 grid_blocked(int c);
+void	 grid_dims(int *w, int *h);
+void	 grid_centre(int c, double *x, double *y);
+
+/* space.c: walks that keep every shopper GAP from the others. */
+struct wpt {
+	double	 x, y, t;
+};
+int	 space_walk(const struct sim *s, const struct shopper *p,
+	    const double *goal, int ngoal, double need, double v,
+	    struct wpt **w, size_t *nw);
+int	 space_free(const struct sim *s, const struct shopper *p, double x,
+	    double y, double t0, double t1);
 
 /* shopper.c */
 enum { HC_CROSS, HC_SAMEPLATE, HC_MULTI, HC_LONGHOLD, HC_MISPLACE,

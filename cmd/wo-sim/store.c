@@ -214,7 +214,7 @@ store_preset(const char *name, int w, int h)
 /* Grid for walking routes: 10 cm cells, blocked near shelves and walls. */
 #define CELL 0.1
 #define CLEAR 0.25
-static unsigned char *grid;
+static unsigned char *grid, *zone;
 static int gw, gh;
 
 static int
@@ -326,10 +326,49 @@ store_setup(struct sim *s)
 	s->spots = wo_calloc(st->nplates ? st->nplates : 1, sizeof(*s->spots));
 	for (i = 0; i < st->nplates; i++)
 		find_spot(s, i);
+	/*
+	 * Where people stand at the shelves: within GAP of a spot or of the
+	 * shelf front 0.45 m to either side of it, where they stand beside.
+	 * Routes keep out of it where they can, as people pass along the
+	 * middle of an aisle, so that walkers and standers rarely meet.
+	 */
+	zone = wo_calloc((size_t)gw * gh, 1);
+	for (i = 0; i < st->nplates; i++) {
+		const struct spot *sp = &s->spots[i];
+
+		if (!sp->ok)
+			continue;
+		for (y = 0; y < gh; y++)
+			for (x = 0; x < gw; x++) {
+				double dx = (x + 0.5) * CELL - sp->x;
+				double dy = (y + 0.5) * CELL - sp->y;
+				double a = dx * sp->ax + dy * sp->ay;
+
+				a = fmax(-0.45, fmin(0.45, a));
+				if (hypot(dx - a * sp->ax, dy - a * sp->ay) <
+				    GAP)
+					zone[y * gw + x] = 1;
+			}
+	}
 }
 
-static int
-cell(double x, double y)
+/* How far the straight line between two points runs in the zone. */
+static double
+zone_run(double x0, double y0, double x1, double y1)
+{
+	double d = hypot(x1 - x0, y1 - y0), f, n0 = 0;
+	int i, n = (int)(d / 0.04) + 1;
+
+	for (i = 0; i <= n; i++) {
+		f = (double)i / n;
+		n0 += zone[grid_cell(x0 + f * (x1 - x0), y0 + f * (y1 - y0))];
+	}
+	return n0 * d / (n + 1);
+}
+
+/* The grid cell of floor point (x,y), clamped to the floor. */
+int
+grid_cell(double x, double y)
 {
 	int cx = (int)(x / CELL), cy = (int)(y / CELL);
 
@@ -344,15 +383,16 @@ cell(double x, double y)
 	return cy * gw + cx;
 }
 
-static int
-clear_line(double x0, double y0, double x1, double y1)
+/* Whether the straight line between two points crosses no blocked cell. */
+int
+grid_clear(double x0, double y0, double x1, double y1)
 {
 	double d = hypot(x1 - x0, y1 - y0), f;
 	int i, n = (int)(d / 0.04) + 1;
 
 	for (i = 0; i <= n; i++) {
 		f = (double)i / n;
-		if (grid[cell(x0 + f * (x1 - x0), y0 + f * (y1 - y0))])
+		if (grid[grid_cell(x0 + f * (x1 - x0), y0 + f * (y1 - y0))])
 			return 0;
 	}
 	return 1;
@@ -371,11 +411,11 @@ route(struct sim *s, double x0, double y0, double x1, double y1,
 	static const int dx[8] = { 1, -1, 0, 0, 1, 1, -1, -1 };
 	static const int dy[8] = { 0, 0, 1, -1, 1, -1, 1, -1 };
 	size_t n = (size_t)gw * gh, np, cap, i, j;
-	double *dist = wo_malloc(n * sizeof(double)), *p;
+	double *dist = wo_malloc(n * sizeof(double)), *p, *zr;
 	int *prev = wo_malloc(n * sizeof(int)), *heap = wo_malloc(n * 8 *
 	    sizeof(int) + sizeof(int)), *path;
 	size_t nh = 0;
-	int a = cell(x0, y0), b = cell(x1, y1), c, k, m;
+	int a = grid_cell(x0, y0), b = grid_cell(x1, y1), c, k, m;
 
 	for (i = 0; i < n; i++) {
 		dist[i] = HUGE_VAL;
@@ -415,7 +455,8 @@ route(struct sim *s, double x0, double y0, double x1, double y1,
 			nc = ny * gw + nx;
 			if (grid[nc] && nc != b && !grid[c])
 				continue;
-			nd = dist[c] + w + (grid[nc] ? 50 : 0);
+			nd = dist[c] + w * (1 + zone[nc]) +
+			    (grid[nc] ? 50 : 0);
 			if (nd >= dist[nc])
 				continue;
 			dist[nc] = nd;
@@ -437,6 +478,13 @@ route(struct sim *s, double x0, double y0, double x1, double y1,
 	np = 0;
 	for (c = b; c != -1; c = prev[c])
 		path[np++] = c;
+	/* zr[k]: how far the path from cell k on to b runs in the zone. */
+	zr = wo_malloc(np * sizeof(double));
+	zr[0] = 0;
+	for (i = 1; i < np; i++)
+		zr[i] = zr[i - 1] + (zone[path[i]] + zone[path[i - 1]]) / 2.0 *
+		    CELL * (path[i] % gw != path[i - 1] % gw &&
+		    path[i] / gw != path[i - 1] / gw ? M_SQRT2 : 1);
 	p = wo_malloc(cap * 2 * sizeof(double));
 	p[0] = x0;
 	p[1] = y0;
@@ -453,7 +501,10 @@ route(struct sim *s, double x0, double y0, double x1, double y1,
 				tx = x1;
 				ty = y1;
 			}
-			if (clear_line(cx, cy, tx, ty) || j + 1 == i)
+			/* Pulled tight, but no further into the zone. */
+			if ((grid_clear(cx, cy, tx, ty) &&
+			    zone_run(cx, cy, tx, ty) <= zr[i] - zr[j] + 0.15) ||
+			    j + 1 == i)
 				break;
 		}
 		if (*npts + 1 >= cap) {
@@ -475,7 +526,29 @@ route(struct sim *s, double x0, double y0, double x1, double y1,
 	free(prev);
 	free(heap);
 	free(path);
+	free(zr);
 	return 1;
+}
+
+int
+grid_blocked(int c)
+{
+	return grid[c];
+}
+
+/* The grid's width and height in cells, and a cell's centre. */
+void
+grid_dims(int *w, int *h)
+{
+	*w = gw;
+	*h = gh;
+}
+
+void
+grid_centre(int c, double *x, double *y)
+{
+	*x = (c % gw + 0.5) * CELL;
+	*y = (c / gw + 0.5) * CELL;
 }
 
 void
@@ -487,5 +560,6 @@ store_free(struct sim *s)
 	free(s->boxw);
 	free(s->boxh);
 	free(grid);
-	grid = NULL;
+	free(zone);
+	grid = zone = NULL;
 }
