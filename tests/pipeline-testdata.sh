@@ -31,7 +31,7 @@ atleast "small f1" "$(num receipts f1 score-small.json)" 1
 atleast "small exact" "$(num receipts exact score-small.json)" 1
 atleast "small idf1" "$(num tracks idf1 score-small.json)" 0.95
 atleast "small person mAP" "$(python3 -c 'import json; print(json.load(open("score-small.json"))["detections"]["map50"]["person"])')" 0.90
-atleast "hard f1" "$(num receipts f1 score-hard.json)" 0.45
+atleast "hard f1" "$(num receipts f1 score-hard.json)" 0.35
 atleast "hard mota" "$(num tracks mota score-hard.json)" 0.75
 atleast "hard idf1" "$(num tracks idf1 score-hard.json)" 0.60
 exit $fail
