@@ -520,37 +520,39 @@ leave(struct sim *s, struct shopper *p)
  */
 #define PAIRWAIT 8.0
 
+/* Where one of a staged pair stands and what it takes, and how. */
+struct pairpart {
+	int spot;		/* the plate it stands at */
+	const double *shift;	/* where along that plate, in turn */
+	int nshift;
+	int plate;		/* the plate it takes from */
+	int qty;
+	double hold;
+};
+
 /*
- * Two shoppers at neighbouring plates, each reaching across the other:
- * their arms cross, their bodies stand a plate apart.  Both then leave.
+ * a and b come to their spots, wait for each other and take at nearly one
+ * time (b lag seconds after a); both then leave.  Undone when either
+ * cannot keep its spot.
  */
 static int
-cross(struct sim *s, struct shopper *a, struct shopper *b)
+reach_pair(struct sim *s, struct shopper *a, struct shopper *b,
+    const struct pairpart *ra, const struct pairpart *rb, double lag, int hc)
 {
-	static const double zero[1] = { 0 };
 	struct snap sn;
-	int i, j = -1, n;
-	double t, ta, tb, ha, hb, lag;
+	double t, ta, tb;
 
-	for (n = 0; n < 50; n++) {
-		i = any_plate(s);
-		if (i >= 0 && neighbour(s, i, &j))
-			break;
-	}
-	if (j < 0 || !fits(s, a, i, 4) || !fits(s, b, j, 4))
-		return 0;
-	ha = rng_range(&R, 0.5, 0.9);
-	hb = rng_range(&R, 0.5, 0.9);
-	lag = rng_range(&R, 0, 0.3);
 	save(s, a, b, &sn);
-	if ((ta = go_plate(s, a, i, zero, 1, PAIRWAIT)) < 0)
+	if ((ta = go_plate(s, a, ra->spot, ra->shift, ra->nshift,
+	    PAIRWAIT)) < 0)
 		return undo(s, a, b, &sn);
 	admit(s, b);
-	if ((tb = go_plate(s, b, j, zero, 1, PAIRWAIT)) < 0)
+	if ((tb = go_plate(s, b, rb->spot, rb->shift, rb->nshift,
+	    PAIRWAIT)) < 0)
 		return undo(s, a, b, &sn);
 	t = fmax(ta, tb) + 0.3;
-	take(s, a, j, t, ha, 1, HC_CROSS);
-	take(s, b, i, t + lag, hb, 1, HC_CROSS);
+	take(s, a, ra->plate, t, ra->hold, ra->qty, hc);
+	take(s, b, rb->plate, t + lag, rb->hold, rb->qty, hc);
 	stand(a, done(a) + 0.3, last(a)->face);
 	stand(b, done(b) + 0.3, last(b)->face);
 	if (!kept(s, a, ta) || !kept(s, b, tb))
@@ -561,39 +563,47 @@ cross(struct sim *s, struct shopper *a, struct shopper *b)
 }
 
 /*
+ * Two shoppers at neighbouring plates, each reaching across the other:
+ * their arms cross, their bodies stand a plate apart.
+ */
+static int
+cross(struct sim *s, struct shopper *a, struct shopper *b)
+{
+	static const double zero[1] = { 0 };
+	struct pairpart ra, rb;
+	int i, j = -1, n;
+
+	for (n = 0; n < 50; n++) {
+		i = any_plate(s);
+		if (i >= 0 && neighbour(s, i, &j))
+			break;
+	}
+	if (j < 0 || !fits(s, a, i, 4) || !fits(s, b, j, 4))
+		return 0;
+	ra = (struct pairpart){ i, zero, 1, j, 1, rng_range(&R, 0.5, 0.9) };
+	rb = (struct pairpart){ j, zero, 1, i, 1, rng_range(&R, 0.5, 0.9) };
+	return reach_pair(s, a, b, &ra, &rb, rng_range(&R, 0, 0.3), HC_CROSS);
+}
+
+/*
  * Two shoppers shoulder to shoulder taking from one plate at nearly one
- * time, each on their side of it.  Both then leave.
+ * time, each on their side of it.
  */
 static int
 same_plate(struct sim *s, struct shopper *a, struct shopper *b)
 {
 	static const double left[2] = { -0.3, -0.42 }, right[2] = { 0.3, 0.42 };
-	struct snap sn;
-	int pl = any_plate(s), qb;
-	double t, ta, tb, ha, hb, lag;
+	struct pairpart ra, rb;
+	int pl = any_plate(s);
+	double lag;
 
 	if (pl < 0 || !fits(s, a, pl, 4) || !fits(s, b, pl, 4))
 		return 0;
-	ha = rng_range(&R, 0.5, 0.8);
-	hb = rng_range(&R, 0.5, 0.8);
+	ra = (struct pairpart){ pl, left, 2, pl, 1, rng_range(&R, 0.5, 0.8) };
+	rb = (struct pairpart){ pl, right, 2, pl, 0, rng_range(&R, 0.5, 0.8) };
 	lag = rng_range(&R, 0.1, 0.4);
-	qb = 1 + rng_int(&R, 2);
-	save(s, a, b, &sn);
-	if ((ta = go_plate(s, a, pl, left, 2, PAIRWAIT)) < 0)
-		return undo(s, a, b, &sn);
-	admit(s, b);
-	if ((tb = go_plate(s, b, pl, right, 2, PAIRWAIT)) < 0)
-		return undo(s, a, b, &sn);
-	t = fmax(ta, tb) + 0.3;
-	take(s, a, pl, t, ha, 1, HC_SAMEPLATE);
-	take(s, b, pl, t + lag, hb, qb, HC_SAMEPLATE);
-	stand(a, done(a) + 0.3, last(a)->face);
-	stand(b, done(b) + 0.3, last(b)->face);
-	if (!kept(s, a, ta) || !kept(s, b, tb))
-		return undo(s, a, b, &sn);
-	leave(s, a);
-	leave(s, b);
-	return 1;
+	rb.qty = 1 + rng_int(&R, 2);
+	return reach_pair(s, a, b, &ra, &rb, lag, HC_SAMEPLATE);
 }
 
 /*
