@@ -19,16 +19,7 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 fail() { echo "FAIL: $*"; exit 1; }
 
-waitfor() {	# what test...: a bounded wait, 30 s, polling
-	w=$1
-	shift
-	i=0
-	until "$@"; do
-		i=$((i + 1))
-		[ $i -gt 300 ] && fail "$w"
-		sleep 0.1
-	done
-}
+. "$ROOT/tests/lib/waitfor.sh"
 
 # The broker keeps its sessions and their queued messages on disk across a
 # restart (persistence), as the user running the test (not as the

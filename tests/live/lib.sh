@@ -21,16 +21,7 @@ fail() {
 	exit 1
 }
 
-waitfor() {	# what test...: a bounded wait, 30 s, polling
-	w=$1
-	shift
-	i=0
-	until "$@"; do
-		i=$((i + 1))
-		[ $i -gt 300 ] && fail "$w"
-		sleep 0.1
-	done
-}
+. "$ROOT/tests/lib/waitfor.sh"
 
 freeport() {
 	python3 -c 'import socket; s = socket.socket()
