@@ -304,6 +304,29 @@ in_visit(const struct scene *sc, const char *visit, const struct sample *s)
 	return 0;
 }
 
+/*
+ * Track s[i]'s path from sample i on, as one line of colour c; returns its
+ * last sample.
+ */
+static const struct sample *
+trail(const struct scene *sc, size_t i, const struct mapf *m, struct img *im,
+    struct rgb c, int thick)
+{
+	const struct sample *q, *prev = NULL;
+	size_t j;
+
+	for (j = i; j < sc->ns; j++) {
+		q = &sc->s[j];
+		if (q->track != sc->s[i].track)
+			continue;
+		if (prev != NULL)
+			paint_line(im, mx(m, prev->x), my(m, prev->y),
+			    mx(m, q->x), my(m, q->y), c, thick, 0);
+		prev = q;
+	}
+	return prev;
+}
+
 /* The floor as seen from above: shelves, plates, gates, the paths, the picks. */
 void
 scene_map(const struct scene *sc, const char *visit, struct img *im)
@@ -374,24 +397,8 @@ scene_map(const struct scene *sc, const char *visit, struct img *im)
 		if (!first || !in_visit(sc, visit, s))
 			continue;
 		c = track_rgb(s->track);
-		for (prev = NULL, j = i; j < sc->ns; j++) {
-			q = &sc->s[j];
-			if (q->track != s->track)
-				continue;
-			if (prev != NULL)
-				paint_line(im, mx(&m, prev->x), my(&m, prev->y),
-				    mx(&m, q->x), my(&m, q->y), ink, k + 2, 0);
-			prev = q;
-		}
-		for (prev = NULL, j = i; j < sc->ns; j++) {
-			q = &sc->s[j];
-			if (q->track != s->track)
-				continue;
-			if (prev != NULL)
-				paint_line(im, mx(&m, prev->x), my(&m, prev->y),
-				    mx(&m, q->x), my(&m, q->y), c, k, 0);
-			prev = q;
-		}
+		trail(sc, i, &m, im, ink, k + 2);
+		prev = trail(sc, i, &m, im, c, k);
 		paint_ring(im, mx(&m, s->x), my(&m, s->y), 4 * k, c, 2 * k);
 		paint_disc(im, mx(&m, prev->x), my(&m, prev->y), 4 * k, c, 256);
 		snprintf(buf, sizeof(buf), "#%lld %s", s->track,
