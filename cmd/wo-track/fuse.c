@@ -177,88 +177,174 @@ ends(const struct moment *m, const struct box *h)
 	return n == 1 ? o : -1;
 }
 
+/* Where a view puts its person or hand on the floor; 0 when nowhere. */
+static int
+place(const struct moment *m, const struct wo_store *st, int cls,
+    const struct box *b, double *x, double *y)
+{
+	if (cls == CLS_PERSON)
+		return body(m, st, b, x, y);
+	return wo_homog(st->cams[b->cam].H, b->x + b->w / 2, b->y + b->h / 2,
+	    x, y);
+}
+
+static void
+join(struct moment *m, struct box *b, int cls, double x, double y,
+    struct obs *o, int fresh)
+{
+	if (fresh) {
+		memset(o, 0, sizeof(*o));
+		o->owner = -1;
+		o->x = x;
+		o->y = y;
+		o->conf = b->conf;
+		o->n = 1;
+		o->clean = !b->clip;
+	} else if (!b->clip || !o->clean) {
+		double w = o->n * 1.0;
+
+		/* Equal weights per view: conf is not a position error. */
+		o->x = (o->x * w + x) / (w + 1);
+		o->y = (o->y * w + y) / (w + 1);
+		o->n++;
+		if (b->conf > o->conf)
+			o->conf = b->conf;
+	}
+	if (b->hashist) {
+		int k;
+
+		for (k = 0; k < NHIST; k++)
+			o->hist[k] = (o->hist[k] * o->hashist + b->hist[k]) /
+			    (o->hashist + 1);
+		o->hashist++;
+	}
+	o->cams |= 1UL << (b->cam % (8 * sizeof(long)));
+	if (cls == CLS_HAND) {
+		double h = held(m, b);
+		int w = ends(m, b);
+
+		if (h > o->item)
+			o->item = h;
+		if (w >= 0 && o->owner < 0)
+			o->owner = w;
+	}
+}
+
+/* A group of views taken for one person while fuse() gathers them. */
+struct group {
+	double	 sx, sy;	/* sum of the positions that place it */
+	int	 n, clean;
+	unsigned long cams;
+};
+
+static double
+apart(const struct group *a, const struct group *b)
+{
+	return hypot(a->sx / a->n - b->sx / b->n, a->sy / a->n - b->sy / b->n);
+}
+
 /*
  * Merges the boxes of class cls into observations: overhead cameras see a
  * person's centre straight down, so the box centre through the camera's
  * homography is where the person stands.  Views from different cameras
  * closer than r are one person; two boxes from one camera never are, which
- * keeps two shoppers standing close apart.  Whole boxes go first, strongest
- * first; a box cut by the picture's edge only confirms a whole view of the
- * same person and moves it nowhere.
+ * keeps two shoppers standing close apart.  A box cut by the picture's edge
+ * only confirms a whole view of the same person and moves it nowhere.
+ *
+ * The closest two groups of views are merged first, again and again, and
+ * never two that share a camera.  Taking the views one by one instead, in
+ * order of confidence, paired two shoppers 0.5 m apart crosswise: the first
+ * view of one joined the other's whenever it lay within r of it and the
+ * right partner was not yet there (cut by an edge, so taken last), and both
+ * came out at the point between them, where their tracks swapped.
  */
 static int
 fuse(struct moment *m, const struct wo_store *st, int cls, double r,
     struct obs *out)
 {
 	struct box **v;
-	int i, j, nv = 0, n = 0;
+	struct group *g;
+	double *px, *py, *d, bd;
+	unsigned long cams;
+	int *root, *obs, i, j, k, bi, bj, nv = 0, n = 0;
 
-	v = wo_calloc(m->nbox ? m->nbox : 1, sizeof(*v));
+	v = wo_calloc(m->nbox + 1, sizeof(*v));
 	for (i = 0; i < m->nbox; i++)
 		if (m->box[i].cls == cls) {
 			m->box[i].obs = -1;
 			m->box[i].clip = clipped(st, &m->box[i]);
 			v[nv++] = &m->box[i];
 		}
+	/* Whole views first, strongest first: a group's first view leads it. */
 	qsort(v, nv, sizeof(*v), byconf);
-	for (i = 0; i < nv; i++) {
-		struct box *b = v[i];
-		unsigned long bit = 1UL << (b->cam % (8 * sizeof(long)));
-		double x, y, bd = r;
-		int best = -1;
-
-		if (!(cls == CLS_PERSON ? body(m, st, b, &x, &y) :
-		    wo_homog(st->cams[b->cam].H, b->x + b->w / 2,
-		    b->y + b->h / 2, &x, &y)))
+	px = wo_calloc(nv + 1, sizeof(*px));
+	py = wo_calloc(nv + 1, sizeof(*py));
+	g = wo_calloc(nv + 1, sizeof(*g));
+	root = wo_calloc(nv + 1, sizeof(*root));
+	obs = wo_calloc(nv + 1, sizeof(*obs));
+	d = wo_calloc((size_t)nv * nv + 1, sizeof(*d));
+	for (i = 0, k = 0; i < nv; i++) {
+		if (!place(m, st, cls, v[i], &px[k], &py[k]))
 			continue;
-		for (j = 0; j < n; j++) {
-			double d = hypot(out[j].x - x, out[j].y - y);
+		v[k] = v[i];
+		g[k].sx = px[k];
+		g[k].sy = py[k];
+		g[k].n = 1;
+		g[k].clean = !v[k]->clip;
+		g[k].cams = 1UL << (v[k]->cam % (8 * sizeof(long)));
+		root[k] = k;
+		k++;
+	}
+	nv = k;
+	for (i = 0; i < nv; i++)
+		for (j = i + 1; j < nv; j++)
+			d[i * nv + j] = apart(&g[i], &g[j]);
+	for (;;) {
+		bd = r;
+		bi = bj = -1;
+		for (i = 0; i < nv; i++)
+			for (j = i + 1; j < nv && root[i] == i; j++)
+				if (root[j] == j && !(g[i].cams & g[j].cams) &&
+				    d[i * nv + j] < bd) {
+					bd = d[i * nv + j];
+					bi = i;
+					bj = j;
+				}
+		if (bi < 0)
+			break;
+		cams = g[bi].cams | g[bj].cams;
+		/* Views cut by an edge place a group only while it has no other. */
+		if (g[bi].clean == g[bj].clean) {
+			g[bi].sx += g[bj].sx;
+			g[bi].sy += g[bj].sy;
+			g[bi].n += g[bj].n;
+		} else if (g[bj].clean)
+			g[bi] = g[bj];
+		g[bi].cams = cams;
+		for (k = 0; k < nv; k++)
+			if (root[k] == bj)
+				root[k] = bi;
+		for (k = 0; k < nv; k++)
+			if (root[k] == k && k != bi)
+				d[(k < bi ? k : bi) * nv + (k < bi ? bi : k)] =
+				    apart(&g[k], &g[bi]);
+	}
+	for (i = 0; i < nv; i++) {
+		int fresh = root[i] == i;
 
-			if (!(out[j].cams & bit) && d < bd) {
-				bd = d;
-				best = j;
-			}
-		}
-		if (best < 0) {
-			best = n++;
-			memset(&out[best], 0, sizeof(out[best]));
-			out[best].owner = -1;
-			out[best].x = x;
-			out[best].y = y;
-			out[best].conf = b->conf;
-			out[best].n = 1;
-			out[best].clean = !b->clip;
-		} else if (!b->clip || !out[best].clean) {
-			struct obs *o = &out[best];
-			double w = o->n * 1.0;
-
-			/* Equal weights per view: conf is not a position error. */
-			o->x = (o->x * w + x) / (w + 1);
-			o->y = (o->y * w + y) / (w + 1);
-			o->n++;
-		}
-		if (b->hashist) {
-			struct obs *o = &out[best];
-			int k;
-
-			for (k = 0; k < NHIST; k++)
-				o->hist[k] = (o->hist[k] * o->hashist +
-				    b->hist[k]) / (o->hashist + 1);
-			o->hashist++;
-		}
-		out[best].cams |= bit;
-		b->obs = best;
-		if (cls == CLS_HAND) {
-			double h = held(m, b);
-			int o = ends(m, b);
-
-			if (h > out[best].item)
-				out[best].item = h;
-			if (o >= 0 && out[best].owner < 0)
-				out[best].owner = o;
-		}
+		if (fresh)
+			obs[i] = n++;
+		j = obs[root[i]];
+		join(m, v[i], cls, px[i], py[i], &out[j], fresh);
+		v[i]->obs = j;
 	}
 	free(v);
+	free(px);
+	free(py);
+	free(g);
+	free(root);
+	free(obs);
+	free(d);
 	return n;
 }
 
