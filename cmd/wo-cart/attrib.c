@@ -36,7 +36,7 @@ sample_add(struct shopper *s, const struct sample *sm, double keep)
 }
 
 /* Distance from (x, y) to the plate's rectangle, 0 inside. */
-static double
+double
 to_plate(const struct wo_plate *p, double x, double y)
 {
 	double dx = 0, dy = 0;
@@ -52,9 +52,9 @@ to_plate(const struct wo_plate *p, double x, double y)
 	return hypot(dx, dy);
 }
 
-/* How far the shopper's body was from the plate at the moment nearest t. */
-double
-body_dist(const struct cart *c, const struct shopper *s, int plate, double t)
+/* The shopper's moment nearest t, or NULL when none is kept. */
+const struct sample *
+moment(const struct shopper *s, double t)
 {
 	const struct sample *m = NULL;
 	int j;
@@ -62,8 +62,60 @@ body_dist(const struct cart *c, const struct shopper *s, int plate, double t)
 	for (j = 0; j < s->nh; j++)
 		if (m == NULL || fabs(s->h[j].ts - t) < fabs(m->ts - t))
 			m = &s->h[j];
+	return m;
+}
+
+/* How far the shopper's body was from the plate at the moment nearest t. */
+double
+body_dist(const struct cart *c, const struct shopper *s, int plate, double t)
+{
+	const struct sample *m = moment(s, t);
+
 	return m == NULL ? INFINITY : to_plate(&c->st->plates[plate], m->x,
 	    m->y);
+}
+
+/*
+ * How many views of a's and b's hands between t and u, in neither plate p
+ * nor q, lie in the middle third of the way from a's body at t to b's: a
+ * hand reaching straight ahead stays on its own side, crossed arms pass
+ * the middle on their way.
+ */
+int
+hands_between(const struct cart *c, const struct shopper *a,
+    const struct shopper *b, int p, int q, double t, double u)
+{
+	const struct wo_plate *pp = &c->st->plates[p], *pq = &c->st->plates[q];
+	const struct sample *ma = moment(a, t), *mb = moment(b, t);
+	const struct shopper *s;
+	double dx, dy, l2, f;
+	int i, j, k, n = 0;
+
+	if (ma == NULL || mb == NULL)
+		return 0;
+	dx = mb->x - ma->x;
+	dy = mb->y - ma->y;
+	if ((l2 = dx * dx + dy * dy) < 1e-6)
+		return 0;
+	for (i = 0; i < 2; i++) {
+		s = i == 0 ? a : b;
+		for (j = 0; j < s->nh; j++) {
+			const struct sample *m = &s->h[j];
+
+			if (m->ts < t || m->ts > u)
+				continue;
+			for (k = 0; k < m->nh; k++) {
+				if (to_plate(pp, m->hx[k], m->hy[k]) <= IN_PLATE ||
+				    to_plate(pq, m->hx[k], m->hy[k]) <= IN_PLATE)
+					continue;
+				f = ((m->hx[k] - ma->x) * dx +
+				    (m->hy[k] - ma->y) * dy) / l2;
+				if (f >= 1.0 / 3 && f <= 2.0 / 3)
+					n++;
+			}
+		}
+	}
+	return n;
 }
 
 /*

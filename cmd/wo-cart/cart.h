@@ -98,8 +98,12 @@ void	 sample_add(struct shopper *s, const struct sample *sm, double keep);
 int	 candidates(const struct cart *c, int plate, double t0, int pick,
 	    struct cand *out);
 int	 takers(const struct cand *cd, int n);
+double	 to_plate(const struct wo_plate *p, double x, double y);
+const struct sample *moment(const struct shopper *s, double t);
 double	 body_dist(const struct cart *c, const struct shopper *s, int plate,
 	    double t);
+int	 hands_between(const struct cart *c, const struct shopper *a,
+	    const struct shopper *b, int p, int q, double t, double u);
 double	 attrib_conf(struct cand *cd, int n);
 json_t	*detections(const struct cart *c, const struct shopper *s, int plate,
 	    double t0);

@@ -26,6 +26,8 @@ static const char usage[] =
 #define SAVE_S		1.0	/* s of input at most between state saves */
 #define CROSS_CONF	0.8	/* picks given by the one-reach rule */
 #define SETTLED_S	1.0	/* s before a reach, bodies stand clear of it */
+#define REACH_S		1.0	/* s a hand takes to reach a plate */
+#define NEXT_M		0.3	/* m at most between plates side by side */
 
 static struct cart c;
 
@@ -360,6 +362,37 @@ reaching(struct shopper *s, const char *pid, double t0, double t1)
 }
 
 /*
+ * Gives a's pick l to b instead: a correction line takes it out of a's cart
+ * and one puts it in b's, both saying which line moved, at most CROSS_CONF
+ * sure.
+ */
+static void
+move_line(struct shopper *a, struct line *l, struct shopper *b, double ts)
+{
+	double lt0, lt1, conf;
+	long long qty, from;
+	int item, plate;
+	char id[64];
+
+	/* add_line may move a's lines: what is needed is copied first. */
+	snprintf(id, sizeof(id), "%s", l->id);
+	item = wo_store_item(c.st, l->sku);
+	plate = wo_store_plate(c.st, l->plate);
+	qty = l->qty;
+	conf = fmin(l->conf, CROSS_CONF);
+	lt0 = l->t0;
+	lt1 = l->t1;
+	l->reach = 0;
+	from = a->track;
+	add_line(a, ts, plate, item, -qty, conf, json_pack(
+	    "{s:{s:s,s:I,s:f,s:f}}", "moved", "line", id, "to",
+	    (json_int_t)b->track, "t0", lt0, "t1", lt1));
+	add_line(b, ts, plate, item, qty, conf, json_pack(
+	    "{s:{s:s,s:I,s:f,s:f}}", "moved", "line", id, "from",
+	    (json_int_t)from, "t0", lt0, "t1", lt1));
+}
+
+/*
  * One shopper makes one pick at a time, so two changes on different plates
  * whose times overlap were two shoppers' picks.  When both come out as the
  * first candidate's, the two were reaching across each other: a hand
@@ -378,10 +411,8 @@ one_reach(const struct wo_ev *ev, int p, double t0, double t1,
 	const char *pid = c.st->plates[p].id;
 	struct shopper *a = &c.sh[cd[0].sh], *b;
 	struct line *l;
-	double here = -1, there = -1, lt0, lt1, conf;
-	long long qty, from;
-	int j, bi = -1, item, plate;
-	char id[64];
+	double here = -1, there = -1;
+	int j, bi = -1, plate;
 
 	if ((l = reaching(a, pid, t0, t1)) == NULL)
 		return 1;
@@ -409,21 +440,76 @@ one_reach(const struct wo_ev *ev, int p, double t0, double t1,
 		cd[bi] = t;
 		return CROSS_CONF;
 	}
-	/* add_line may move a's lines: what is needed is copied first. */
-	snprintf(id, sizeof(id), "%s", l->id);
-	item = wo_store_item(c.st, l->sku);
-	qty = l->qty;
-	conf = fmin(l->conf, CROSS_CONF);
-	lt0 = l->t0;
-	lt1 = l->t1;
-	l->reach = 0;
-	from = a->track;
-	add_line(a, ev->ts, plate, item, -qty, conf, json_pack(
-	    "{s:{s:s,s:I,s:f,s:f}}", "moved", "line", id, "to",
-	    (json_int_t)b->track, "t0", lt0, "t1", lt1));
-	add_line(b, ev->ts, plate, item, qty, conf, json_pack(
-	    "{s:{s:s,s:I,s:f,s:f}}", "moved", "line", id, "from",
-	    (json_int_t)from, "t0", lt0, "t1", lt1));
+	move_line(a, l, b, ev->ts);
+	return CROSS_CONF;
+}
+
+/*
+ * Whether plates p and q stand side by side in one shelf (their rows
+ * overlap, at most NEXT_M apart) with the two shoppers in front of them on
+ * the same side: plates back to back face two aisles.
+ */
+static int
+side_by_side(const struct wo_plate *p, const struct wo_plate *q,
+    const struct sample *a, const struct sample *b)
+{
+	double gx = fmax(p->x - (q->x + q->w), q->x - (p->x + p->w));
+	double gy = fmax(p->y - (q->y + q->h), q->y - (p->y + p->h));
+
+	if (gy < 0 && gx <= NEXT_M)
+		return (a->y < p->y && b->y < p->y) ||
+		    (a->y > p->y + p->h && b->y > p->y + p->h);
+	if (gx < 0 && gy <= NEXT_M)
+		return (a->x < p->x && b->x < p->x) ||
+		    (a->x > p->x + p->w && b->x > p->x + p->w);
+	return 0;
+}
+
+/*
+ * Two shoppers side by side who take at the same moment from each other's
+ * plate cross their arms: each hand ends before the other's body, and the
+ * hands, followed by nearness, make each pick look like that of the one
+ * standing before its plate.  A hand reaching straight ahead stays on its
+ * own side; crossed arms pass the middle between the two bodies on their
+ * way.  So when this pick, given to the one standing before plate p,
+ * overlaps in time a pick on the plate beside it given to the one standing
+ * before that, and a hand of either was seen in the middle between them,
+ * the two picks are swapped: this one to the other shopper (cd reordered),
+ * the other's line moved to this one.  Returns the factor on the
+ * confidence, as one_reach.
+ */
+static double
+crossed(const struct wo_ev *ev, int p, double t0, double t1, struct cand *cd,
+    int n)
+{
+	const struct wo_plate *pp = &c.st->plates[p], *pq;
+	struct shopper *a = &c.sh[cd[0].sh], *b = NULL;
+	const struct sample *ma, *mb;
+	struct line *l = NULL;
+	struct cand t;
+	double from;
+	int j, q;
+
+	for (j = 1; j < n && l == NULL; j++)
+		l = reaching(b = &c.sh[cd[j].sh], pp->id, t0, t1);
+	if (l == NULL)
+		return 1;
+	j--;
+	q = wo_store_plate(c.st, l->plate);
+	pq = &c.st->plates[q];
+	from = fmin(t0, l->t0) - SETTLED_S;
+	if ((ma = moment(a, from)) == NULL || (mb = moment(b, from)) == NULL ||
+	    !side_by_side(pp, pq, ma, mb) ||
+	    to_plate(pp, ma->x, ma->y) >= to_plate(pp, mb->x, mb->y) ||
+	    to_plate(pq, mb->x, mb->y) >= to_plate(pq, ma->x, ma->y))
+		return 1;
+	if (hands_between(&c, a, b, p, q, fmin(t0, l->t0) - REACH_S,
+	    fmax(t0, l->t0)) == 0)
+		return 1;
+	move_line(b, l, a, ev->ts);
+	t = cd[0];
+	cd[0] = cd[j];
+	cd[j] = t;
 	return CROSS_CONF;
 }
 
@@ -529,8 +615,11 @@ on_weight(const struct wo_ev *ev)
 
 		if (!wo_num(ev, "t1", &t1))
 			t1 = ev->ts;
-		if (pick && wt.item2 < 0)
-			ca *= one_reach(ev, p, t0, t1, cd, n);
+		if (pick && wt.item2 < 0) {
+			double f = one_reach(ev, p, t0, t1, cd, n);
+
+			ca *= f < 1 ? f : crossed(ev, p, t0, t1, cd, n);
+		}
 		s = &c.sh[cd[0].sh];
 		weight_line(s, ev, p, wt.item, pick ? wt.qty : -wt.qty,
 		    ca * wt.conf, &cd[0], t0, delta);
