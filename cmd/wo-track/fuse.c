@@ -70,8 +70,10 @@ held(const struct moment *m, const struct box *h)
  * items too, so a shopper reaching for a shelf has a box twice their size
  * with its centre over the shelf.  On each floor axis where the hands that
  * end the box (hand boxes at one end of it, same view) are all at the same
- * end, the body is at the other end, BODY_R in from it; otherwise it is in
- * the middle.
+ * end, the body is at the other end, BODY_R in from it.  Where hands end it
+ * at both ends (two shoppers reaching across each other, the box of each
+ * spanning both), the body is at one end or the other, e either side of
+ * the middle; otherwise it is in the middle.
  */
 #define BODY_R	0.18	/* m, half a body along the arm, shoulder to back */
 #define EDGE_PX	3	/* pixels from a box's edge that still touch it */
@@ -112,7 +114,7 @@ floor_box(const double *H, const struct box *b, double lo[2], double hi[2])
 
 static int
 body(const struct moment *m, const struct wo_store *st, const struct box *b,
-    double *x, double *y)
+    double *x, double *y, double e[2])
 {
 	const double *H = st->cams[b->cam].H;
 	double lo[2], hi[2], hlo[2], hhi[2], c[2];
@@ -145,9 +147,17 @@ body(const struct moment *m, const struct wo_store *st, const struct box *b,
 			side[i] = seen[i]++ == 0 || side[i] == s ? s : 2;
 		}
 	}
-	for (i = 0; i < 2; i++)
-		if ((side[i] == 1 || side[i] == -1) && hi[i] - lo[i] > 2 * BODY_R)
+	for (i = 0; i < 2; i++) {
+		e[i] = 0;
+		if (hi[i] - lo[i] <= 2 * BODY_R)
+			continue;
+		if (side[i] == 1 || side[i] == -1)
 			c[i] = side[i] > 0 ? lo[i] + BODY_R : hi[i] - BODY_R;
+		else if (side[i] == 2) {
+			c[i] = (lo[i] + hi[i]) / 2;
+			e[i] = (hi[i] - lo[i]) / 2 - BODY_R;
+		}
+	}
 	*x = c[0];
 	*y = c[1];
 	return 1;
@@ -180,36 +190,26 @@ ends(const struct moment *m, const struct box *h)
 /* Where a view puts its person or hand on the floor; 0 when nowhere. */
 static int
 place(const struct moment *m, const struct wo_store *st, int cls,
-    const struct box *b, double *x, double *y)
+    const struct box *b, double *x, double *y, double e[2])
 {
 	if (cls == CLS_PERSON)
-		return body(m, st, b, x, y);
+		return body(m, st, b, x, y, e);
+	e[0] = e[1] = 0;
 	return wo_homog(st->cams[b->cam].H, b->x + b->w / 2, b->y + b->h / 2,
 	    x, y);
 }
 
+/* Adds view b to observation o, all but its place; fresh: o is new. */
 static void
-join(struct moment *m, struct box *b, int cls, double x, double y,
-    struct obs *o, int fresh)
+join(struct moment *m, struct box *b, int cls, struct obs *o, int fresh)
 {
 	if (fresh) {
 		memset(o, 0, sizeof(*o));
 		o->owner = -1;
-		o->x = x;
-		o->y = y;
 		o->conf = b->conf;
-		o->n = 1;
 		o->clean = !b->clip;
-	} else if (!b->clip || !o->clean) {
-		double w = o->n * 1.0;
-
-		/* Equal weights per view: conf is not a position error. */
-		o->x = (o->x * w + x) / (w + 1);
-		o->y = (o->y * w + y) / (w + 1);
-		o->n++;
-		if (b->conf > o->conf)
-			o->conf = b->conf;
-	}
+	} else if ((!b->clip || !o->clean) && b->conf > o->conf)
+		o->conf = b->conf;
 	if (b->hashist) {
 		int k;
 
@@ -230,6 +230,13 @@ join(struct moment *m, struct box *b, int cls, double x, double y,
 	}
 }
 
+/* A view placed on the floor, and the group of views it is in. */
+struct view {
+	struct box *b;
+	double	 x, y, e[2];
+	int	 root;		/* the group's first view */
+};
+
 /* A group of views taken for one person while fuse() gathers them. */
 struct group {
 	double	 sx, sy;	/* sum of the positions that place it */
@@ -241,6 +248,54 @@ static double
 apart(const struct group *a, const struct group *b)
 {
 	return hypot(a->sx / a->n - b->sx / b->n, a->sy / a->n - b->sy / b->n);
+}
+
+/*
+ * Places each observation: the mean of its views, those cut by an edge only
+ * when it has no other.  Along an axis where some of them are certain, the
+ * two-ended ones do not count; where none is, the body is at one end or the
+ * other of their mean.
+ */
+static void
+settle(struct obs *out, int n, const struct view *w, int nw)
+{
+	double *s;
+	int *c, i, j, a;
+
+	s = wo_calloc((size_t)n * 6 + 1, sizeof(*s));
+	c = wo_calloc((size_t)n * 4 + 1, sizeof(*c));
+	for (i = 0; i < nw; i++) {
+		struct obs *o = &out[w[i].b->obs];
+		double p[2] = { w[i].x, w[i].y };
+
+		if (w[i].b->clip && o->clean)
+			continue;
+		j = w[i].b->obs;
+		o->n++;
+		for (a = 0; a < 2; a++)
+			if (w[i].e[a] == 0) {
+				s[j * 6 + a] += p[a];
+				c[j * 4 + a]++;
+			} else {
+				s[j * 6 + 2 + a] += p[a];
+				s[j * 6 + 4 + a] += w[i].e[a];
+				c[j * 4 + 2 + a]++;
+			}
+	}
+	for (j = 0; j < n; j++)
+		for (a = 0; a < 2; a++) {
+			double *x = a == 0 ? &out[j].x : &out[j].y;
+
+			if (c[j * 4 + a] > 0) {
+				*x = s[j * 6 + a] / c[j * 4 + a];
+				out[j].e[a] = 0;
+			} else {
+				*x = s[j * 6 + 2 + a] / c[j * 4 + 2 + a];
+				out[j].e[a] = s[j * 6 + 4 + a] / c[j * 4 + 2 + a];
+			}
+		}
+	free(s);
+	free(c);
 }
 
 /*
@@ -263,10 +318,11 @@ fuse(struct moment *m, const struct wo_store *st, int cls, double r,
     struct obs *out)
 {
 	struct box **v;
+	struct view *w;
 	struct group *g;
-	double *px, *py, *d, bd;
+	double *d, bd;
 	unsigned long cams;
-	int *root, *obs, i, j, k, bi, bj, nv = 0, n = 0;
+	int *obs, i, j, k, bi, bj, nv = 0, nw = 0, n = 0;
 
 	v = wo_calloc(m->nbox + 1, sizeof(*v));
 	for (i = 0; i < m->nbox; i++)
@@ -277,36 +333,33 @@ fuse(struct moment *m, const struct wo_store *st, int cls, double r,
 		}
 	/* Whole views first, strongest first: a group's first view leads it. */
 	qsort(v, nv, sizeof(*v), byconf);
-	px = wo_calloc(nv + 1, sizeof(*px));
-	py = wo_calloc(nv + 1, sizeof(*py));
+	w = wo_calloc(nv + 1, sizeof(*w));
 	g = wo_calloc(nv + 1, sizeof(*g));
-	root = wo_calloc(nv + 1, sizeof(*root));
 	obs = wo_calloc(nv + 1, sizeof(*obs));
 	d = wo_calloc((size_t)nv * nv + 1, sizeof(*d));
-	for (i = 0, k = 0; i < nv; i++) {
-		if (!place(m, st, cls, v[i], &px[k], &py[k]))
+	for (i = 0; i < nv; i++) {
+		if (!place(m, st, cls, v[i], &w[nw].x, &w[nw].y, w[nw].e))
 			continue;
-		v[k] = v[i];
-		g[k].sx = px[k];
-		g[k].sy = py[k];
-		g[k].n = 1;
-		g[k].clean = !v[k]->clip;
-		g[k].cams = 1UL << (v[k]->cam % (8 * sizeof(long)));
-		root[k] = k;
-		k++;
+		w[nw].b = v[i];
+		w[nw].root = nw;
+		g[nw].sx = w[nw].x;
+		g[nw].sy = w[nw].y;
+		g[nw].n = 1;
+		g[nw].clean = !v[i]->clip;
+		g[nw].cams = 1UL << (v[i]->cam % (8 * sizeof(long)));
+		nw++;
 	}
-	nv = k;
-	for (i = 0; i < nv; i++)
-		for (j = i + 1; j < nv; j++)
-			d[i * nv + j] = apart(&g[i], &g[j]);
+	for (i = 0; i < nw; i++)
+		for (j = i + 1; j < nw; j++)
+			d[i * nw + j] = apart(&g[i], &g[j]);
 	for (;;) {
 		bd = r;
 		bi = bj = -1;
-		for (i = 0; i < nv; i++)
-			for (j = i + 1; j < nv && root[i] == i; j++)
-				if (root[j] == j && !(g[i].cams & g[j].cams) &&
-				    d[i * nv + j] < bd) {
-					bd = d[i * nv + j];
+		for (i = 0; i < nw; i++)
+			for (j = i + 1; j < nw && w[i].root == i; j++)
+				if (w[j].root == j && !(g[i].cams & g[j].cams) &&
+				    d[i * nw + j] < bd) {
+					bd = d[i * nw + j];
 					bi = i;
 					bj = j;
 				}
@@ -321,31 +374,37 @@ fuse(struct moment *m, const struct wo_store *st, int cls, double r,
 		} else if (g[bj].clean)
 			g[bi] = g[bj];
 		g[bi].cams = cams;
-		for (k = 0; k < nv; k++)
-			if (root[k] == bj)
-				root[k] = bi;
-		for (k = 0; k < nv; k++)
-			if (root[k] == k && k != bi)
-				d[(k < bi ? k : bi) * nv + (k < bi ? bi : k)] =
+		for (k = 0; k < nw; k++)
+			if (w[k].root == bj)
+				w[k].root = bi;
+		for (k = 0; k < nw; k++)
+			if (w[k].root == k && k != bi)
+				d[(k < bi ? k : bi) * nw + (k < bi ? bi : k)] =
 				    apart(&g[k], &g[bi]);
 	}
-	for (i = 0; i < nv; i++) {
-		int fresh = root[i] == i;
+	for (i = 0; i < nw; i++) {
+		int fresh = w[i].root == i;
 
 		if (fresh)
 			obs[i] = n++;
-		j = obs[root[i]];
-		join(m, v[i], cls, px[i], py[i], &out[j], fresh);
-		v[i]->obs = j;
+		w[i].b->obs = obs[w[i].root];
+		join(m, w[i].b, cls, &out[w[i].b->obs], fresh);
 	}
+	settle(out, n, w, nw);
 	free(v);
-	free(px);
-	free(py);
+	free(w);
 	free(g);
-	free(root);
 	free(obs);
 	free(d);
 	return n;
+}
+
+/* The place of o nearest (x, y): one end or the other of a two-ended view. */
+void
+obs_near(const struct obs *o, double x, double y, double *zx, double *zy)
+{
+	*zx = o->e[0] == 0 ? o->x : x < o->x ? o->x - o->e[0] : o->x + o->e[0];
+	*zy = o->e[1] == 0 ? o->y : y < o->y ? o->y - o->e[1] : o->y + o->e[1];
 }
 
 void

@@ -238,10 +238,13 @@ match(int *tk, int nt, struct obs *o, int no, double mincf, double maxcf,
 		}
 		for (j = 0; j < n; j++) {
 			struct obs *p = &o[ov[j]];
-			double d = hypot(p->x - k->kf.x[0], p->y - k->kf.x[1]);
+			double zx, zy, d, dl;
 
+			obs_near(p, k->kf.x[0], k->kf.x[1], &zx, &zy);
+			d = hypot(zx - k->kf.x[0], zy - k->kf.x[1]);
 			if (lost) {
-				double dl = hypot(p->x - k->lx, p->y - k->ly);
+				obs_near(p, k->lx, k->ly, &zx, &zy);
+				dl = hypot(zx - k->lx, zy - k->ly);
 
 				if (dl < d)
 					d = dl;
@@ -268,24 +271,34 @@ match(int *tk, int nt, struct obs *o, int no, double mincf, double maxcf,
 	free(ov);
 }
 
+/*
+ * A view that puts the body at one end or the other of its box moves the
+ * track to the end nearer where it was going: two shoppers reaching across
+ * each other, whose boxes both span the two of them, each stay at their end.
+ */
 static void
 update(struct trk *k, const struct obs *o, double t)
 {
+	double zx, zy;
+
 	learn(k, o);
 	/* A track found after a long gap restarts its motion from the view. */
 	if (t - k->seen > LOST_AFTER) {
 		double dt = t - k->seen;
 
-		kf_init(&k->kf, o->x, o->y, POS_VAR, VEL_VAR);
-		k->kf.x[2] = (o->x - k->lx) / dt;
-		k->kf.x[3] = (o->y - k->ly) / dt;
+		obs_near(o, k->lx, k->ly, &zx, &zy);
+		kf_init(&k->kf, zx, zy, POS_VAR, VEL_VAR);
+		k->kf.x[2] = (zx - k->lx) / dt;
+		k->kf.x[3] = (zy - k->ly) / dt;
 		if (hypot(k->kf.x[2], k->kf.x[3]) > WALK_MAX)
 			k->kf.x[2] = k->kf.x[3] = 0;
-	} else
-		kf_update(&k->kf, o->x, o->y, MEAS_R / o->n);
+	} else {
+		obs_near(o, k->kf.x[0], k->kf.x[1], &zx, &zy);
+		kf_update(&k->kf, zx, zy, MEAS_R / o->n);
+	}
 	k->seen = t;
-	k->lx = o->x;
-	k->ly = o->y;
+	k->lx = zx;
+	k->ly = zy;
 	k->conf = o->conf;
 	k->hits++;
 }

@@ -21,6 +21,7 @@ double	 kf_maha(const struct kf *kf, double zx, double zy, double r);
 
 struct obs {
 	double	 x, y, conf;
+	double	 e[2];		/* the body is at x - e or x + e (y likewise) */
 	unsigned long cams;	/* bit per camera that saw it */
 	int	 n;		/* detections fused into it */
 	double	 item;		/* hands: conf of an item held, 0 none */
@@ -53,6 +54,8 @@ void	 moment_add(struct moment *m, const struct box *b);
 void	 moment_fuse(struct moment *m, const struct wo_store *st,
 	    double person_r, double hand_r);
 void	 moment_clear(struct moment *m);
+void	 obs_near(const struct obs *o, double x, double y, double *zx,
+	    double *zy);
 
 /* appear.c */
 int	 appear(const char *path, struct moment *m, int from);
