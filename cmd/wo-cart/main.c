@@ -483,34 +483,35 @@ crossed(const struct wo_ev *ev, int p, double t0, double t1, struct cand *cd,
     int n)
 {
 	const struct wo_plate *pp = &c.st->plates[p], *pq;
-	struct shopper *a = &c.sh[cd[0].sh], *b = NULL;
+	struct shopper *a = &c.sh[cd[0].sh], *b;
 	const struct sample *ma, *mb;
-	struct line *l = NULL;
+	struct line *l;
 	struct cand t;
 	double from;
 	int j, q;
 
-	for (j = 1; j < n && l == NULL; j++)
-		l = reaching(b = &c.sh[cd[j].sh], pp->id, t0, t1);
-	if (l == NULL)
-		return 1;
-	j--;
-	q = wo_store_plate(c.st, l->plate);
-	pq = &c.st->plates[q];
-	from = fmin(t0, l->t0) - SETTLED_S;
-	if ((ma = moment(a, from)) == NULL || (mb = moment(b, from)) == NULL ||
-	    !side_by_side(pp, pq, ma, mb) ||
-	    to_plate(pp, ma->x, ma->y) >= to_plate(pp, mb->x, mb->y) ||
-	    to_plate(pq, mb->x, mb->y) >= to_plate(pq, ma->x, ma->y))
-		return 1;
-	if (hands_between(&c, a, b, p, q, fmin(t0, l->t0) - REACH_S,
-	    fmax(t0, l->t0)) == 0)
-		return 1;
-	move_line(b, l, a, ev->ts);
-	t = cd[0];
-	cd[0] = cd[j];
-	cd[j] = t;
-	return CROSS_CONF;
+	for (j = 1; j < n; j++) {
+		b = &c.sh[cd[j].sh];
+		if ((l = reaching(b, pp->id, t0, t1)) == NULL)
+			continue;
+		q = wo_store_plate(c.st, l->plate);
+		pq = &c.st->plates[q];
+		from = fmin(t0, l->t0) - SETTLED_S;
+		if ((ma = moment(a, from)) == NULL ||
+		    (mb = moment(b, from)) == NULL ||
+		    !side_by_side(pp, pq, ma, mb) ||
+		    to_plate(pp, ma->x, ma->y) >= to_plate(pp, mb->x, mb->y) ||
+		    to_plate(pq, mb->x, mb->y) >= to_plate(pq, ma->x, ma->y) ||
+		    hands_between(&c, a, b, p, q, fmin(t0, l->t0) - REACH_S,
+		    fmax(t0, l->t0)) == 0)
+			continue;
+		move_line(b, l, a, ev->ts);
+		t = cd[0];
+		cd[0] = cd[j];
+		cd[j] = t;
+		return CROSS_CONF;
+	}
+	return 1;
 }
 
 static void
@@ -615,10 +616,13 @@ on_weight(const struct wo_ev *ev)
 
 		if (!wo_num(ev, "t1", &t1))
 			t1 = ev->ts;
+		/*
+		 * Parting two picks by the one-reach rule leaves them as
+		 * straight reaches, which the hands may show were crossed.
+		 */
 		if (pick && wt.item2 < 0) {
-			double f = one_reach(ev, p, t0, t1, cd, n);
-
-			ca *= f < 1 ? f : crossed(ev, p, t0, t1, cd, n);
+			ca *= one_reach(ev, p, t0, t1, cd, n);
+			ca *= crossed(ev, p, t0, t1, cd, n);
 		}
 		s = &c.sh[cd[0].sh];
 		weight_line(s, ev, p, wt.item, pick ? wt.qty : -wt.qty,
