@@ -43,6 +43,8 @@ struct shopper {
 	int	 seq;		/* cart lines made, for their ids */
 	double	 empty;		/* seen with no hand since, or 0 */
 	int	 left;		/* what it held then was left behind */
+	double	 close;		/* last seen on top of another track, or 0 */
+	long long closeto;	/* that track */
 };
 
 /* What a plate holds besides its planogram product: put-backs that strayed. */

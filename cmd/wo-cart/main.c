@@ -28,6 +28,9 @@ static const char usage[] =
 #define SETTLED_S	1.0	/* s before a reach, bodies stand clear of it */
 #define REACH_S		1.0	/* s a hand takes to reach a plate */
 #define NEXT_M		0.3	/* m at most between plates side by side */
+#define CLOSE_M		0.25	/* m between two bodies: one on top of the other */
+#define SWAP_S		15.0	/* s such a meeting casts doubt on identities */
+#define SWAP_CONF	0.5	/* picks made by a track that may have swapped */
 
 static struct cart c;
 
@@ -209,7 +212,7 @@ weight_line(struct shopper *s, const struct wo_ev *ev, int plate, int item,
     long long qty, double conf, const struct cand *cd, double t0,
     double grams)
 {
-	json_t *w;
+	json_t *w, *x;
 
 	w = json_pack("{s:s,s:f,s:f,s:O}", "plate", c.st->plates[plate].id,
 	    "ts", ev->ts, "t0", t0, "delta_g",
@@ -219,11 +222,22 @@ weight_line(struct shopper *s, const struct wo_ev *ev, int plate, int item,
 	    "delta_g"))) > 0.05)
 		json_object_set_new(w, "net_g", json_real(r3(grams)));
 	/* A put-back credited to a far cart has no distance to show. */
-	add_line(s, ev->ts, plate, item, qty, conf, json_pack(
-	    "{s:o,s:I,s:o,s:b,s:o}", "weight", w, "track",
+	x = json_pack("{s:o,s:I,s:o,s:b,s:o}", "weight", w, "track",
 	    (json_int_t)s->track, "dist", isfinite(cd->dist) ?
 	    json_real(r3(cd->dist)) : json_null(), "hand", cd->byhand,
-	    "detections", detections(&c, s, plate, t0)));
+	    "detections", detections(&c, s, plate, t0));
+	/*
+	 * Two people cannot stand where one stands: a track seen on top of
+	 * another shortly before may have come out of the meeting with the
+	 * other's identity, and whose cart this is becomes a question for a
+	 * person.
+	 */
+	if (s->close > 0 && s->close >= t0 - SWAP_S) {
+		conf = fmin(conf, SWAP_CONF);
+		json_object_set_new(x, "met", json_pack("{s:I,s:f}", "track",
+		    (json_int_t)s->closeto, "ts", s->close));
+	}
+	add_line(s, ev->ts, plate, item, qty, conf, x);
 }
 
 /*
@@ -621,8 +635,9 @@ on_weight(const struct wo_ev *ev)
 		 * straight reaches, which the hands may show were crossed.
 		 */
 		if (pick && wt.item2 < 0) {
-			ca *= one_reach(ev, p, t0, t1, cd, n);
-			ca *= crossed(ev, p, t0, t1, cd, n);
+			double f = one_reach(ev, p, t0, t1, cd, n);
+
+			ca *= fmin(f, crossed(ev, p, t0, t1, cd, n));
 		}
 		s = &c.sh[cd[0].sh];
 		weight_line(s, ev, p, wt.item, pick ? wt.qty : -wt.qty,
@@ -673,6 +688,28 @@ crowded(const struct shopper *s, const struct sample *sm)
 	return 0;
 }
 
+/* Notes another track seen at this moment where this one stands. */
+static void
+met(struct shopper *s, const struct sample *sm)
+{
+	int i;
+
+	for (i = 0; i < c.nsh; i++) {
+		struct shopper *o = &c.sh[i];
+		const struct sample *m;
+
+		if (o == s || o->nh == 0)
+			continue;
+		m = &o->h[o->nh - 1];
+		if (fabs(sm->ts - m->ts) < 0.01 && hypot(m->x - sm->x,
+		    m->y - sm->y) < CLOSE_M) {
+			s->close = o->close = sm->ts;
+			s->closeto = o->track;
+			o->closeto = s->track;
+		}
+	}
+}
+
 static void
 on_track(const struct wo_ev *ev)
 {
@@ -712,6 +749,7 @@ on_track(const struct wo_ev *ev)
 		sm.nh++;
 	}
 	sample_add(s, &sm, KEEP_S);
+	met(s, &sm);
 	/*
 	 * Only a shopper really seen counts as seen without hands; a track
 	 * running on prediction (low conf) says nothing either way.

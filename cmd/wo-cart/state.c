@@ -60,13 +60,14 @@ dump(const struct cart *c)
 			json_array_append_new(ln, o);
 		}
 		json_array_append_new(sh, json_pack(
-		    "{s:I,s:o,s:o,s:f,s:f,s:i,s:o,s:f,s:b,s:o}",
+		    "{s:I,s:o,s:o,s:f,s:f,s:i,s:o,s:f,s:b,s:o,s:f,s:I}",
 		    "track", (json_int_t)s->track,
 		    "account", s->account ? json_string(s->account) : json_null(),
 		    "visit", s->visit ? json_string(s->visit) : json_null(),
 		    "first", s->first, "last", s->last, "seq", s->seq,
 		    "lines", ln, "empty", s->empty, "left", s->left,
-		    "hist", dump_hist(s)));
+		    "hist", dump_hist(s), "close", s->close,
+		    "closeto", (json_int_t)s->closeto));
 	}
 	pl = json_object();
 	for (i = 0; i < (int)c->st->nplates; i++) {
@@ -215,6 +216,9 @@ state_load(struct cart *c, const char *path)
 		s->seq = json_integer_value(json_object_get(o, "seq"));
 		s->empty = json_number_value(json_object_get(o, "empty"));
 		s->left = json_is_true(json_object_get(o, "left"));
+		/* Absent from the state files of earlier versions: 0. */
+		s->close = json_number_value(json_object_get(o, "close"));
+		s->closeto = json_integer_value(json_object_get(o, "closeto"));
 		load_hist(path, s, json_object_get(o, "hist"));
 		l = json_object_get(o, "lines");
 		json_array_foreach(l, j, v) {
