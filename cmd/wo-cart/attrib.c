@@ -323,3 +323,56 @@ detections(const struct cart *c, const struct shopper *s, int plate, double t0)
 	}
 	return a;
 }
+
+/*
+ * One track showing two hands in the plate at once, one of them nearer
+ * another candidate's body than its own: the tracker gives a hand to the
+ * body whose box it ends, and a neighbour reaching into the same plate ends
+ * there too.  That hand is taken for the neighbour's, who is then counted
+ * as in the plate (a merged pick to be split).  Returns how many
+ * candidates were so counted.
+ */
+int
+lent_hands(const struct cart *c, int plate, double t0, struct cand *cd,
+    int n)
+{
+	const struct wo_plate *p = &c->st->plates[plate];
+	const struct shopper *s;
+	int i, j, k, in, lent = 0;
+
+	if (n < 2)
+		return 0;
+	s = &c->sh[cd[0].sh];
+	for (j = 0; j < s->nh; j++) {
+		const struct sample *m = &s->h[j];
+
+		if (m->ts < t0 - BEFORE)
+			continue;
+		for (k = in = 0; k < m->nh; k++)
+			if (to_plate(p, m->hx[k], m->hy[k]) <= IN_PLATE)
+				in++;
+		if (in < 2)
+			continue;
+		for (k = 0; k < m->nh; k++) {
+			double own = hypot(m->hx[k] - m->x, m->hy[k] - m->y);
+
+			if (to_plate(p, m->hx[k], m->hy[k]) > IN_PLATE)
+				continue;
+			for (i = 1; i < n; i++) {
+				const struct sample *o = moment(&c->sh[cd[i].sh],
+				    m->ts);
+
+				if (o == NULL || fabs(o->ts - m->ts) > 0.5 ||
+				    hypot(m->hx[k] - o->x, m->hy[k] - o->y) >= own)
+					continue;
+				if (!cd[i].inplate)
+					lent++;
+				cd[i].inplate = 1;
+				if (m->ts > cd[i].lastin)
+					cd[i].lastin = m->ts;
+			}
+		}
+	}
+	return lent;
+}
+

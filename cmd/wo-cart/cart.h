@@ -107,6 +107,8 @@ double	 body_dist(const struct cart *c, const struct shopper *s, int plate,
 int	 hands_between(const struct cart *c, const struct shopper *a,
 	    const struct shopper *b, int p, int q, double t, double u);
 double	 attrib_conf(struct cand *cd, int n);
+int	 lent_hands(const struct cart *c, int plate, double t0,
+	    struct cand *cd, int n);
 json_t	*detections(const struct cart *c, const struct shopper *s, int plate,
 	    double t0);
 

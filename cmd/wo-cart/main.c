@@ -601,7 +601,8 @@ on_weight(const struct wo_ev *ev)
 		if (wt.item < 0)
 			c.pl[p].base -= delta;
 	} else if (pick && wt.qty > 1 && wt.item2 < 0 &&
-	    (takers(cd, n) > 1 || at_plate(cd, n) > 1)) {
+	    (takers(cd, n) > 1 || at_plate(cd, n) > 1 ||
+	    lent_hands(&c, p, t0, cd, n) > 0)) {
 		int i, last, m = 0, seen = takers(cd, n) > 1;
 
 		/*
