@@ -105,8 +105,8 @@ hands_between(const struct cart *c, const struct shopper *a,
 			if (m->ts < t || m->ts > u)
 				continue;
 			for (k = 0; k < m->nh; k++) {
-				if (to_plate(pp, m->hx[k], m->hy[k]) <= IN_PLATE ||
-				    to_plate(pq, m->hx[k], m->hy[k]) <= IN_PLATE)
+				if (to_plate(pp, m->hx[k], m->hy[k]) == 0 ||
+				    to_plate(pq, m->hx[k], m->hy[k]) == 0)
 					continue;
 				f = ((m->hx[k] - ma->x) * dx +
 				    (m->hy[k] - ma->y) * dy) / l2;
