@@ -70,12 +70,19 @@ held(const struct moment *m, const struct box *h)
  * items too, so a shopper reaching for a shelf has a box twice their size
  * with its centre over the shelf.  On each floor axis where the hands that
  * end the box (hand boxes at one end of it, same view) are all at the same
- * end, the body is at the other end, BODY_R in from it.  Where hands end it
- * at both ends (two shoppers reaching across each other, the box of each
- * spanning both), the body is at one end or the other, e either side of
- * the middle; otherwise it is in the middle.
+ * end, the body is at the other end, BODY_R in from it; otherwise it is in
+ * the middle.
+ *
+ * Hands are easily missed or seen a little inside the box, and two shoppers
+ * reaching across each other both have boxes spanning the two of them, one
+ * at each end, so along an axis where the box is long enough to hold two
+ * shoppers standing as close as they do (LONG_M), its two ends are given
+ * too (end): a track takes whichever of the three is nearest where it was
+ * going.
  */
 #define BODY_R	0.18	/* m, half a body along the arm, shoulder to back */
+#define CLOSE_M	0.5	/* m, the closest two shoppers stand, centre to centre */
+#define LONG_M	(CLOSE_M + 2 * BODY_R)	/* a box that holds two of them */
 #define EDGE_PX	3	/* pixels from a box's edge that still touch it */
 #define EDGE_M	0.06	/* m, the same on the floor */
 
@@ -114,10 +121,10 @@ floor_box(const double *H, const struct box *b, double lo[2], double hi[2])
 
 static int
 body(const struct moment *m, const struct wo_store *st, const struct box *b,
-    double *x, double *y, double e[2])
+    double c[2], double end[2][2])
 {
 	const double *H = st->cams[b->cam].H;
-	double lo[2], hi[2], hlo[2], hhi[2], c[2];
+	double lo[2], hi[2], hlo[2], hhi[2];
 	int side[2] = { 0, 0 }, seen[2] = { 0, 0 }, i, k;
 
 	floor_box(H, b, lo, hi);
@@ -148,18 +155,14 @@ body(const struct moment *m, const struct wo_store *st, const struct box *b,
 		}
 	}
 	for (i = 0; i < 2; i++) {
-		e[i] = 0;
-		if (hi[i] - lo[i] <= 2 * BODY_R)
-			continue;
-		if (side[i] == 1 || side[i] == -1)
+		if ((side[i] == 1 || side[i] == -1) && hi[i] - lo[i] > 2 * BODY_R)
 			c[i] = side[i] > 0 ? lo[i] + BODY_R : hi[i] - BODY_R;
-		else if (side[i] == 2) {
-			c[i] = (lo[i] + hi[i]) / 2;
-			e[i] = (hi[i] - lo[i]) / 2 - BODY_R;
+		end[i][0] = end[i][1] = c[i];
+		if (hi[i] - lo[i] > LONG_M) {
+			end[i][0] = lo[i] + BODY_R;
+			end[i][1] = hi[i] - BODY_R;
 		}
 	}
-	*x = c[0];
-	*y = c[1];
 	return 1;
 }
 
@@ -190,13 +193,18 @@ ends(const struct moment *m, const struct box *h)
 /* Where a view puts its person or hand on the floor; 0 when nowhere. */
 static int
 place(const struct moment *m, const struct wo_store *st, int cls,
-    const struct box *b, double *x, double *y, double e[2])
+    const struct box *b, double c[2], double end[2][2])
 {
+	int i;
+
 	if (cls == CLS_PERSON)
-		return body(m, st, b, x, y, e);
-	e[0] = e[1] = 0;
-	return wo_homog(st->cams[b->cam].H, b->x + b->w / 2, b->y + b->h / 2,
-	    x, y);
+		return body(m, st, b, c, end);
+	if (!wo_homog(st->cams[b->cam].H, b->x + b->w / 2, b->y + b->h / 2,
+	    &c[0], &c[1]))
+		return 0;
+	for (i = 0; i < 2; i++)
+		end[i][0] = end[i][1] = c[i];
+	return 1;
 }
 
 /* Adds view b to observation o, all but its place; fresh: o is new. */
@@ -233,7 +241,7 @@ join(struct moment *m, struct box *b, int cls, struct obs *o, int fresh)
 /* A view placed on the floor, and the group of views it is in. */
 struct view {
 	struct box *b;
-	double	 x, y, e[2];
+	double	 c[2], end[2][2];
 	int	 root;		/* the group's first view */
 };
 
@@ -252,46 +260,50 @@ apart(const struct group *a, const struct group *b)
 
 /*
  * Places each observation: the mean of its views, those cut by an edge only
- * when it has no other.  Along an axis where some of them are certain, the
- * two-ended ones do not count; where none is, the body is at one end or the
- * other of their mean.
+ * when it has no other.  Along an axis where some of them are short, the
+ * long ones do not count; where all are long, the ends are their ends'
+ * means.
  */
 static void
 settle(struct obs *out, int n, const struct view *w, int nw)
 {
 	double *s;
-	int *c, i, j, a;
+	int *c, i, j, a, k;
 
-	s = wo_calloc((size_t)n * 6 + 1, sizeof(*s));
+	s = wo_calloc((size_t)n * 8 + 1, sizeof(*s));
 	c = wo_calloc((size_t)n * 4 + 1, sizeof(*c));
 	for (i = 0; i < nw; i++) {
-		struct obs *o = &out[w[i].b->obs];
-		double p[2] = { w[i].x, w[i].y };
-
-		if (w[i].b->clip && o->clean)
-			continue;
 		j = w[i].b->obs;
-		o->n++;
-		for (a = 0; a < 2; a++)
-			if (w[i].e[a] == 0) {
-				s[j * 6 + a] += p[a];
-				c[j * 4 + a]++;
+		if (w[i].b->clip && out[j].clean)
+			continue;
+		out[j].n++;
+		for (a = 0; a < 2; a++) {
+			double *p = &s[j * 8 + a * 4];
+
+			if (w[i].end[a][0] == w[i].end[a][1]) {
+				p[0] += w[i].c[a];
+				c[j * 4 + a * 2]++;
 			} else {
-				s[j * 6 + 2 + a] += p[a];
-				s[j * 6 + 4 + a] += w[i].e[a];
-				c[j * 4 + 2 + a]++;
+				p[1] += w[i].c[a];
+				p[2] += w[i].end[a][0];
+				p[3] += w[i].end[a][1];
+				c[j * 4 + a * 2 + 1]++;
 			}
+		}
 	}
 	for (j = 0; j < n; j++)
 		for (a = 0; a < 2; a++) {
-			double *x = a == 0 ? &out[j].x : &out[j].y;
+			double *p = &s[j * 8 + a * 4], *x = a ? &out[j].y :
+			    &out[j].x;
+			int *q = &c[j * 4 + a * 2];
 
-			if (c[j * 4 + a] > 0) {
-				*x = s[j * 6 + a] / c[j * 4 + a];
-				out[j].e[a] = 0;
+			if (q[0] > 0) {
+				*x = p[0] / q[0];
+				out[j].end[a][0] = out[j].end[a][1] = *x;
 			} else {
-				*x = s[j * 6 + 2 + a] / c[j * 4 + 2 + a];
-				out[j].e[a] = s[j * 6 + 4 + a] / c[j * 4 + 2 + a];
+				*x = p[1] / q[1];
+				for (k = 0; k < 2; k++)
+					out[j].end[a][k] = p[2 + k] / q[1];
 			}
 		}
 	free(s);
@@ -338,12 +350,12 @@ fuse(struct moment *m, const struct wo_store *st, int cls, double r,
 	obs = wo_calloc(nv + 1, sizeof(*obs));
 	d = wo_calloc((size_t)nv * nv + 1, sizeof(*d));
 	for (i = 0; i < nv; i++) {
-		if (!place(m, st, cls, v[i], &w[nw].x, &w[nw].y, w[nw].e))
+		if (!place(m, st, cls, v[i], w[nw].c, w[nw].end))
 			continue;
 		w[nw].b = v[i];
 		w[nw].root = nw;
-		g[nw].sx = w[nw].x;
-		g[nw].sy = w[nw].y;
+		g[nw].sx = w[nw].c[0];
+		g[nw].sy = w[nw].c[1];
 		g[nw].n = 1;
 		g[nw].clean = !v[i]->clip;
 		g[nw].cams = 1UL << (v[i]->cam % (8 * sizeof(long)));
@@ -399,12 +411,19 @@ fuse(struct moment *m, const struct wo_store *st, int cls, double r,
 	return n;
 }
 
-/* The place of o nearest (x, y): one end or the other of a two-ended view. */
+/* The place of o nearest (x, y): its body, or either end of a long box. */
 void
 obs_near(const struct obs *o, double x, double y, double *zx, double *zy)
 {
-	*zx = o->e[0] == 0 ? o->x : x < o->x ? o->x - o->e[0] : o->x + o->e[0];
-	*zy = o->e[1] == 0 ? o->y : y < o->y ? o->y - o->e[1] : o->y + o->e[1];
+	double p[2] = { x, y }, z[2] = { o->x, o->y };
+	int a, k;
+
+	for (a = 0; a < 2; a++)
+		for (k = 0; k < 2; k++)
+			if (fabs(o->end[a][k] - p[a]) < fabs(z[a] - p[a]))
+				z[a] = o->end[a][k];
+	*zx = z[0];
+	*zy = z[1];
 }
 
 void
