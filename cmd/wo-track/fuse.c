@@ -411,19 +411,27 @@ fuse(struct moment *m, const struct wo_store *st, int cls, double r,
 	return n;
 }
 
-/* The place of o nearest (x, y): its body, or either end of a long box. */
+/*
+ * The place of o for a track predicted at p and last seen at q: its body,
+ * or an end of a long box when that end is nearer than the body to both.
+ * Both, because a prediction runs on with a moment's wobble (a box that
+ * grew toward the shelf before its hand was seen), while a shopper who
+ * reaches stands still, where they were last seen.
+ */
 void
-obs_near(const struct obs *o, double x, double y, double *zx, double *zy)
+obs_near(const struct obs *o, const double p[2], const double q[2],
+    double z[2])
 {
-	double p[2] = { x, y }, z[2] = { o->x, o->y };
+	double c[2] = { o->x, o->y };
 	int a, k;
 
-	for (a = 0; a < 2; a++)
+	for (a = 0; a < 2; a++) {
+		z[a] = c[a];
 		for (k = 0; k < 2; k++)
-			if (fabs(o->end[a][k] - p[a]) < fabs(z[a] - p[a]))
+			if (fabs(o->end[a][k] - p[a]) < fabs(z[a] - p[a]) &&
+			    fabs(o->end[a][k] - q[a]) < fabs(c[a] - q[a]))
 				z[a] = o->end[a][k];
-	*zx = z[0];
-	*zy = z[1];
+	}
 }
 
 void

@@ -238,14 +238,13 @@ match(int *tk, int nt, struct obs *o, int no, double mincf, double maxcf,
 		}
 		for (j = 0; j < n; j++) {
 			struct obs *p = &o[ov[j]];
-			double zx, zy, d, dl;
+			double last[2] = { k->lx, k->ly }, z[2], d, dl;
 
-			obs_near(p, k->kf.x[0], k->kf.x[1], &zx, &zy);
-			d = hypot(zx - k->kf.x[0], zy - k->kf.x[1]);
+			obs_near(p, k->kf.x, last, z);
+			d = hypot(z[0] - k->kf.x[0], z[1] - k->kf.x[1]);
 			if (lost) {
-				obs_near(p, k->lx, k->ly, &zx, &zy);
-				dl = hypot(zx - k->lx, zy - k->ly);
-
+				obs_near(p, last, last, z);
+				dl = hypot(z[0] - k->lx, z[1] - k->ly);
 				if (dl < d)
 					d = dl;
 			}
@@ -272,33 +271,33 @@ match(int *tk, int nt, struct obs *o, int no, double mincf, double maxcf,
 }
 
 /*
- * A view that puts the body at one end or the other of its box moves the
- * track to the end nearer where it was going: two shoppers reaching across
- * each other, whose boxes both span the two of them, each stay at their end.
+ * A long box may put the body at its end nearer the track rather than in
+ * the middle (obs_near): two shoppers reaching across each other, whose
+ * boxes both span the two of them, each stay at their end.
  */
 static void
 update(struct trk *k, const struct obs *o, double t)
 {
-	double zx, zy;
+	double last[2] = { k->lx, k->ly }, z[2];
 
 	learn(k, o);
 	/* A track found after a long gap restarts its motion from the view. */
 	if (t - k->seen > LOST_AFTER) {
 		double dt = t - k->seen;
 
-		obs_near(o, k->lx, k->ly, &zx, &zy);
-		kf_init(&k->kf, zx, zy, POS_VAR, VEL_VAR);
-		k->kf.x[2] = (zx - k->lx) / dt;
-		k->kf.x[3] = (zy - k->ly) / dt;
+		obs_near(o, last, last, z);
+		kf_init(&k->kf, z[0], z[1], POS_VAR, VEL_VAR);
+		k->kf.x[2] = (z[0] - k->lx) / dt;
+		k->kf.x[3] = (z[1] - k->ly) / dt;
 		if (hypot(k->kf.x[2], k->kf.x[3]) > WALK_MAX)
 			k->kf.x[2] = k->kf.x[3] = 0;
 	} else {
-		obs_near(o, k->kf.x[0], k->kf.x[1], &zx, &zy);
-		kf_update(&k->kf, zx, zy, MEAS_R / o->n);
+		obs_near(o, k->kf.x, last, z);
+		kf_update(&k->kf, z[0], z[1], MEAS_R / o->n);
 	}
 	k->seen = t;
-	k->lx = zx;
-	k->ly = zy;
+	k->lx = z[0];
+	k->ly = z[1];
 	k->conf = o->conf;
 	k->hits++;
 }

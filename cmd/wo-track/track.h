@@ -54,8 +54,8 @@ void	 moment_add(struct moment *m, const struct box *b);
 void	 moment_fuse(struct moment *m, const struct wo_store *st,
 	    double person_r, double hand_r);
 void	 moment_clear(struct moment *m);
-void	 obs_near(const struct obs *o, double x, double y, double *zx,
-	    double *zy);
+void	 obs_near(const struct obs *o, const double p[2], const double q[2],
+	    double z[2]);
 
 /* appear.c */
 int	 appear(const char *path, struct moment *m, int from);
