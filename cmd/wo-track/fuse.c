@@ -73,12 +73,14 @@ held(const struct moment *m, const struct box *h)
  * end, the body is at the other end, BODY_R in from it; otherwise it is in
  * the middle.
  *
- * Hands are easily missed or seen a little inside the box, and two shoppers
- * reaching across each other both have boxes spanning the two of them, one
- * at each end, so along an axis where the box is long enough to hold two
- * shoppers standing as close as they do (LONG_M), its two ends are given
- * too (end): a track takes whichever of the three is nearest where it was
- * going.
+ * Along an axis where the box is long enough to hold two shoppers standing
+ * as close as they do (LONG_M), the middle is no place for a body: with no
+ * hand at one end only, the body is at either end (end, either), and a
+ * track takes the end it stands at.  Two shoppers reaching across each
+ * other both have boxes spanning the two of them, and a hand of theirs
+ * easily missed or seen just inside makes the box seem to end in one arm
+ * only: when another person box of the picture has its centre inside, the
+ * far end stays a place for the body too (end, not either).
  */
 #define BODY_R	0.18	/* m, half a body along the arm, shoulder to back */
 #define CLOSE_M	0.5	/* m, the closest two shoppers stand, centre to centre */
@@ -119,9 +121,27 @@ floor_box(const double *H, const struct box *b, double lo[2], double hi[2])
 	}
 }
 
+/* Another person box of b's picture has its centre inside b. */
+static int
+shared(const struct moment *m, const struct box *b)
+{
+	int k;
+
+	for (k = 0; k < m->nbox; k++) {
+		const struct box *o = &m->box[k];
+		double u = o->x + o->w / 2, v = o->y + o->h / 2;
+
+		if (o != b && o->cls == CLS_PERSON && o->cam == b->cam &&
+		    u >= b->x && u <= b->x + b->w && v >= b->y &&
+		    v <= b->y + b->h)
+			return 1;
+	}
+	return 0;
+}
+
 static int
 body(const struct moment *m, const struct wo_store *st, const struct box *b,
-    double c[2], double end[2][2])
+    double c[2], double end[2][2], int either[2])
 {
 	const double *H = st->cams[b->cam].H;
 	double lo[2], hi[2], hlo[2], hhi[2];
@@ -155,12 +175,16 @@ body(const struct moment *m, const struct wo_store *st, const struct box *b,
 		}
 	}
 	for (i = 0; i < 2; i++) {
-		if ((side[i] == 1 || side[i] == -1) && hi[i] - lo[i] > 2 * BODY_R)
+		int one = side[i] == 1 || side[i] == -1;
+
+		if (one && hi[i] - lo[i] > 2 * BODY_R)
 			c[i] = side[i] > 0 ? lo[i] + BODY_R : hi[i] - BODY_R;
 		end[i][0] = end[i][1] = c[i];
-		if (hi[i] - lo[i] > LONG_M) {
+		either[i] = 0;
+		if (hi[i] - lo[i] > LONG_M && (!one || shared(m, b))) {
 			end[i][0] = lo[i] + BODY_R;
 			end[i][1] = hi[i] - BODY_R;
+			either[i] = !one;
 		}
 	}
 	return 1;
@@ -193,17 +217,19 @@ ends(const struct moment *m, const struct box *h)
 /* Where a view puts its person or hand on the floor; 0 when nowhere. */
 static int
 place(const struct moment *m, const struct wo_store *st, int cls,
-    const struct box *b, double c[2], double end[2][2])
+    const struct box *b, double c[2], double end[2][2], int either[2])
 {
 	int i;
 
 	if (cls == CLS_PERSON)
-		return body(m, st, b, c, end);
+		return body(m, st, b, c, end, either);
 	if (!wo_homog(st->cams[b->cam].H, b->x + b->w / 2, b->y + b->h / 2,
 	    &c[0], &c[1]))
 		return 0;
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 2; i++) {
 		end[i][0] = end[i][1] = c[i];
+		either[i] = 0;
+	}
 	return 1;
 }
 
@@ -242,6 +268,7 @@ join(struct moment *m, struct box *b, int cls, struct obs *o, int fresh)
 struct view {
 	struct box *b;
 	double	 c[2], end[2][2];
+	int	 either[2];
 	int	 root;		/* the group's first view */
 };
 
@@ -262,16 +289,17 @@ apart(const struct group *a, const struct group *b)
  * Places each observation: the mean of its views, those cut by an edge only
  * when it has no other.  Along an axis where some of them are short, the
  * long ones do not count; where all are long, the ends are their ends'
- * means.
+ * means, and the body is at either end when every one of them says so.
  */
 static void
 settle(struct obs *out, int n, const struct view *w, int nw)
 {
 	double *s;
-	int *c, i, j, a, k;
+	int *c, *nboth, i, j, a, k;
 
 	s = wo_calloc((size_t)n * 8 + 1, sizeof(*s));
 	c = wo_calloc((size_t)n * 4 + 1, sizeof(*c));
+	nboth = wo_calloc((size_t)n * 2 + 1, sizeof(*nboth));
 	for (i = 0; i < nw; i++) {
 		j = w[i].b->obs;
 		if (w[i].b->clip && out[j].clean)
@@ -288,6 +316,7 @@ settle(struct obs *out, int n, const struct view *w, int nw)
 				p[2] += w[i].end[a][0];
 				p[3] += w[i].end[a][1];
 				c[j * 4 + a * 2 + 1]++;
+				nboth[j * 2 + a] += w[i].either[a];
 			}
 		}
 	}
@@ -297,6 +326,7 @@ settle(struct obs *out, int n, const struct view *w, int nw)
 			    &out[j].x;
 			int *q = &c[j * 4 + a * 2];
 
+			out[j].either[a] = 0;
 			if (q[0] > 0) {
 				*x = p[0] / q[0];
 				out[j].end[a][0] = out[j].end[a][1] = *x;
@@ -304,10 +334,12 @@ settle(struct obs *out, int n, const struct view *w, int nw)
 				*x = p[1] / q[1];
 				for (k = 0; k < 2; k++)
 					out[j].end[a][k] = p[2 + k] / q[1];
+				out[j].either[a] = nboth[j * 2 + a] == q[1];
 			}
 		}
 	free(s);
 	free(c);
+	free(nboth);
 }
 
 /*
@@ -350,7 +382,7 @@ fuse(struct moment *m, const struct wo_store *st, int cls, double r,
 	obs = wo_calloc(nv + 1, sizeof(*obs));
 	d = wo_calloc((size_t)nv * nv + 1, sizeof(*d));
 	for (i = 0; i < nv; i++) {
-		if (!place(m, st, cls, v[i], w[nw].c, w[nw].end))
+		if (!place(m, st, cls, v[i], w[nw].c, w[nw].end, w[nw].either))
 			continue;
 		w[nw].b = v[i];
 		w[nw].root = nw;
@@ -412,11 +444,12 @@ fuse(struct moment *m, const struct wo_store *st, int cls, double r,
 }
 
 /*
- * The place of o for a track predicted at p and last seen at q: its body,
- * or an end of a long box when that end is nearer than the body to both.
- * Both, because a prediction runs on with a moment's wobble (a box that
- * grew toward the shelf before its hand was seen), while a shopper who
- * reaches stands still, where they were last seen.
+ * The place of o for a track predicted at p and last seen at q: along an
+ * axis where the body is at either end of a long box, the end nearer the
+ * two; elsewhere its body, or the far end of a long box when that is
+ * nearer than the body to both.  Both, because a prediction runs on with a
+ * moment's wobble (a box that grew toward the shelf before its hand was
+ * seen), while a shopper who reaches stands still, where last seen.
  */
 void
 obs_near(const struct obs *o, const double p[2], const double q[2],
@@ -426,11 +459,18 @@ obs_near(const struct obs *o, const double p[2], const double q[2],
 	int a, k;
 
 	for (a = 0; a < 2; a++) {
+		const double *e = o->end[a];
+
+		if (o->either[a]) {
+			z[a] = fabs(e[0] - p[a]) + fabs(e[0] - q[a]) <=
+			    fabs(e[1] - p[a]) + fabs(e[1] - q[a]) ? e[0] : e[1];
+			continue;
+		}
 		z[a] = c[a];
 		for (k = 0; k < 2; k++)
-			if (fabs(o->end[a][k] - p[a]) < fabs(z[a] - p[a]) &&
-			    fabs(o->end[a][k] - q[a]) < fabs(c[a] - q[a]))
-				z[a] = o->end[a][k];
+			if (fabs(e[k] - p[a]) < fabs(z[a] - p[a]) &&
+			    fabs(e[k] - q[a]) < fabs(c[a] - q[a]))
+				z[a] = e[k];
 	}
 }
 

@@ -22,6 +22,7 @@ double	 kf_maha(const struct kf *kf, double zx, double zy, double r);
 struct obs {
 	double	 x, y, conf;
 	double	 end[2][2];	/* per axis, the body at either end of a long box */
+	int	 either[2];	/* ... and not at x (y) */
 	unsigned long cams;	/* bit per camera that saw it */
 	int	 n;		/* detections fused into it */
 	double	 item;		/* hands: conf of an item held, 0 none */

@@ -146,8 +146,8 @@ long_box(void)
 
 	/*
 	 * Two shoppers 1 m apart at x 2 and 3 reach across each other: their
-	 * boxes both span x 1.8..3.2, one hand at each end.  The body is in
-	 * the middle, or 0.18 m in from either end.
+	 * boxes both span x 1.8..3.2, one hand at each end.  The body is at
+	 * either end, 0.18 m in, never in the middle.
 	 */
 	memset(&m, 0, sizeof(m));
 	add(&m, &st, 0, CLS_PERSON, 0.9, 2.5, 2.0, 1.4, 0.4);
@@ -157,21 +157,60 @@ long_box(void)
 	CHECK(m.nperson == 1, "long box: %d observations, want 1", m.nperson);
 	o = &m.person[0];
 	CHECK(fabs(o->x - 2.5) < 1e-6 && fabs(o->end[0][0] - 1.98) < 1e-6 &&
-	    fabs(o->end[0][1] - 3.02) < 1e-6, "long box: x %g ends %g %g",
-	    o->x, o->end[0][0], o->end[0][1]);
-	CHECK(o->end[1][0] == o->y && o->end[1][1] == o->y,
+	    fabs(o->end[0][1] - 3.02) < 1e-6 && o->either[0],
+	    "long box: x %g ends %g %g either %d", o->x, o->end[0][0],
+	    o->end[0][1], o->either[0]);
+	CHECK(o->end[1][0] == o->y && o->end[1][1] == o->y && !o->either[1],
 	    "long box: a 0.4 m side has no ends");
-	/* Standing at its end, a track keeps to it. */
-	p[0] = q[0] = 2.0;
+	p[0] = q[0] = 3.0;
 	p[1] = q[1] = 2.0;
 	obs_near(o, p, q, z);
-	CHECK(fabs(z[0] - 1.98) < 1e-6 && z[1] == o->y, "near: z %g %g",
+	CHECK(fabs(z[0] - 3.02) < 1e-6 && z[1] == o->y, "either: z %g %g",
 	    z[0], z[1]);
-	/* Predicted toward an end it was not at, it takes the body. */
+	free(m.box);
+	free(m.person);
+	free(m.hand);
+}
+
+static void
+reach(void)
+{
+	struct moment m;
+	const struct obs *o;
+	double p[2], q[2], z[2];
+
+	/* One shopper at x 2 reaches 1 m to the right: the body is at x 2. */
+	memset(&m, 0, sizeof(m));
+	add(&m, &st, 0, CLS_PERSON, 0.9, 2.5, 2.0, 1.4, 0.4);
+	add(&m, &st, 0, CLS_HAND, 0.8, 3.16, 2.0, 0.08, 0.08);
+	moment_fuse(&m, &st, 0.6, 0.25);
+	o = &m.person[0];
+	CHECK(m.nperson == 1 && fabs(o->x - 1.98) < 1e-6 &&
+	    o->end[0][0] == o->x && o->end[0][1] == o->x && !o->either[0],
+	    "reach: x %g ends %g %g", o->x, o->end[0][0], o->end[0][1]);
+
+	/*
+	 * The same with a neighbour at x 3 whose box lies inside: the far end
+	 * is a place too, taken only when nearer than the body both to the
+	 * prediction and to the last view.
+	 */
+	add(&m, &st, 0, CLS_PERSON, 0.9, 3.0, 2.0, 0.4, 0.4);
+	moment_fuse(&m, &st, 0.6, 0.25);
+	CHECK(m.nperson == 2, "reach: %d observations, want 2", m.nperson);
+	o = at(&m, 1.98, 2.0);
+	CHECK(o != NULL && fabs(o->end[0][0] - 1.98) < 1e-6 &&
+	    fabs(o->end[0][1] - 3.02) < 1e-6 && !o->either[0],
+	    "reach, shared: no ends");
+	if (o == NULL)
+		return;
+	p[1] = q[1] = 2.0;
 	p[0] = 2.9;
-	q[0] = 2.45;
+	q[0] = 2.3;
 	obs_near(o, p, q, z);
-	CHECK(z[0] == o->x, "near, only the prediction: z %g", z[0]);
+	CHECK(z[0] == o->x, "reach, only the prediction: z %g", z[0]);
+	q[0] = 2.9;
+	obs_near(o, p, q, z);
+	CHECK(fabs(z[0] - 3.02) < 1e-6, "reach, both: z %g", z[0]);
 	free(m.box);
 	free(m.person);
 	free(m.hand);
@@ -184,5 +223,6 @@ main(void)
 	one_camera();
 	clipped_views();
 	long_box();
+	reach();
 	return fails != 0;
 }
