@@ -204,6 +204,14 @@ drop_old_entries(double t)
 			i++;
 }
 
+/* A view in an entry gate where an entry waits for its track. */
+static int
+newcomer(const struct obs *o, double t)
+{
+	return in_gate(o->x, o->y, 1, GATE_MARGIN) >= 0 &&
+	    find_entry(o->x, o->y, t) >= 0;
+}
+
 /*
  * One pass of matching views to tracks with the Hungarian method.  Lost
  * tracks (OC-SORT's recovery) are priced from the nearer of their prediction
@@ -247,6 +255,15 @@ match(int *tk, int nt, struct obs *o, int no, double mincf, double maxcf,
 				dl = hypot(z[0] - k->lx, z[1] - k->ly);
 				if (dl < d)
 					d = dl;
+				/*
+				 * Someone in an entry gate while an entry waits
+				 * there is the one who just came in, not a
+				 * shopper lost elsewhere who walked back: taken
+				 * by a lost track, the entry would bind to the
+				 * next newcomer, and every later one with it.
+				 */
+				if (dl > gate && newcomer(p, t))
+					d = INFINITY;
 			}
 			/*
 			 * Each track's own gate, folded into one: out is out.
