@@ -238,6 +238,15 @@ weight_line(struct shopper *s, const struct wo_ev *ev, int plate, int item,
 		    (json_int_t)s->closeto, "ts", s->close));
 	}
 	add_line(s, ev->ts, plate, item, qty, conf, x);
+	/*
+	 * Whoever just took something carries it: the time seen without a
+	 * hand counts from here, not from before the pick (a detector that
+	 * misses hands for a while must not empty a cart filled meanwhile).
+	 */
+	if (qty > 0) {
+		s->empty = 0;
+		s->left = 0;
+	}
 }
 
 /*
