@@ -15,6 +15,7 @@
 #define TOOK_HAND	0.1	/* m, and this close took from it, not its neighbour */
 #define LATE		0.4	/* m added per second away from t0 */
 #define IN_PLATE	0.05	/* m, a hand this near is in the plate */
+#define ITEM_SURE	0.5	/* an item seen this surely is one */
 
 void
 sample_add(struct shopper *s, const struct sample *sm, double keep)
@@ -119,6 +120,24 @@ hands_between(const struct cart *c, const struct shopper *a,
 }
 
 /*
+ * Whether (x, y) is in a plate other than this one: a hand there reaches
+ * into that plate, and what it holds there says nothing of this one (a
+ * hand placed loosely near the edge of one plate may be on its way to the
+ * next).
+ */
+static int
+in_other(const struct cart *c, int plate, double x, double y)
+{
+	size_t q;
+
+	for (q = 0; q < c->st->nplates; q++)
+		if ((int)q != plate && to_plate(&c->st->plates[q], x, y) <=
+		    IN_PLATE)
+			return 1;
+	return 0;
+}
+
+/*
  * Whether one of the shopper's hands was seen taking an item from the plate
  * (empty when it came to the plate, holding something after t0) or, for a
  * put-back, bringing one (holding it at the plate before t0, empty after).
@@ -126,9 +145,10 @@ hands_between(const struct cart *c, const struct shopper *a,
  * why hands are followed by their ids.  Returns the item's confidence.
  */
 static double
-handled(const struct shopper *s, const struct wo_plate *p, double t0,
+handled(const struct cart *c, const struct shopper *s, int plate, double t0,
     int pick)
 {
+	const struct wo_plate *p = &c->st->plates[plate];
 	long long done[64];
 	double best = 0;
 	int j, k, jj, kk, i, nd = 0;
@@ -154,7 +174,9 @@ handled(const struct shopper *s, const struct wo_plate *p, double t0,
 			for (jj = j + 1; jj < s->nh; jj++)
 				for (kk = 0; kk < s->h[jj].nh; kk++) {
 					if (s->h[jj].hid[kk] != m->hid[k] ||
-					    s->h[jj].ts < t0)
+					    s->h[jj].ts < t0 ||
+					    in_other(c, plate, s->h[jj].hx[kk],
+					    s->h[jj].hy[kk]))
 						continue;
 					seen = 1;
 					if (s->h[jj].item[kk] > later)
@@ -244,7 +266,7 @@ candidates(const struct cart *c, int plate, double t0, int pick,
 				}
 			}
 		}
-		cd.item = handled(s, p, t0, pick);
+		cd.item = handled(c, s, plate, t0, pick);
 		if (cd.byhand)
 			cd.eff = cd.dist;
 		else {
@@ -280,14 +302,19 @@ attrib_conf(struct cand *cd, int n)
 
 		cd[0] = cd[1];
 		cd[1] = t;
-		return cd[0].byhand ? 0.9 : 0.6;
+		if (cd[0].item >= ITEM_SURE)
+			return cd[0].byhand ? 0.9 : 0.6;
 	}
 	near = cd[0].eff <= 0.05 ? 1 : exp(-(cd[0].eff - 0.05) / 0.5);
-	gap = n > 1 ? cd[1].eff - cd[0].eff : INFINITY;
+	gap = n > 1 ? fabs(cd[1].eff - cd[0].eff) : INFINITY;
 	margin = 1 - 0.5 * exp(-gap / 0.15);
-	/* Both hands at the plate, but only this one took something: likely. */
-	if (n > 1 && gap < NEAR_HAND && cd[0].item > 0 && cd[1].item == 0 &&
-	    margin < 0.9)
+	/*
+	 * Both hands at the plate, but only this one took something: likely,
+	 * when the item was seen surely.  A detector that finds items
+	 * poorly also sees weak ones in empty hands, no reason to be sure.
+	 */
+	if (n > 1 && gap < NEAR_HAND && cd[0].item >= ITEM_SURE &&
+	    cd[1].item == 0 && margin < 0.9)
 		margin = 0.9;
 	return near * margin;
 }
