@@ -23,6 +23,7 @@ static const char usage[] =
 #define WALK_MAX	2.0	/* m/s, how far a lost shopper may have gone */
 #define LOST_GATE_MAX	3.0	/* m, the widest a lost track's gate grows */
 #define EXIT_AFTER	0.3	/* s unseen in an exit gate before exit */
+#define EXIT_FRAMES	2	/* ... and at least this many frames' time */
 #define COAST		2.0	/* s a lost track is predicted on and shown */
 #define DROP_AFTER	600	/* s unseen anywhere before a track is dropped */
 #define STRAY_HITS	10	/* views to confirm a track born off the gate */
@@ -52,6 +53,8 @@ static int nent, capent;
 struct moment mo;
 static int open_moment;		/* frames are waiting in mo */
 static double t0, tlast;	/* the moment's first and latest frame */
+static double *camlast;		/* each camera's latest frame */
+static double frame_dt;		/* the latest time between a camera's frames */
 
 static int
 in_gate(double x, double y, int entry, double margin)
@@ -412,7 +415,16 @@ step(void)
 		if (g < 0)
 			g = in_gate(k->kf.x[0], k->kf.x[1], 0, 0);
 
-		if (k->confirmed && g >= 0 && t - k->seen >= EXIT_AFTER) {
+		/*
+		 * One missed detection beside the gate is no exit: a shopper
+		 * waiting in its margin and unseen for a frame would leave
+		 * early and the one behind take over the track.  At 3 frames
+		 * a second a frame is 0.33 s, more than EXIT_AFTER allows.
+		 * One last seen in the gate itself has walked through it.
+		 */
+		if (k->confirmed && g >= 0 && t - k->seen >= (in_gate(k->lx,
+		    k->ly, 0, 0) >= 0 ? EXIT_AFTER : fmax(EXIT_AFTER,
+		    EXIT_FRAMES * frame_dt))) {
 			emit_exit(k, g, t);
 			gone = 1;
 		} else if (!k->confirmed && t - k->seen > LOST_AFTER)
@@ -493,6 +505,9 @@ on_frame(const struct wo_ev *ev)
 		wo_evbad(ev, "frame event has unknown camera %s", cam);
 		return;
 	}
+	if (camlast[c] > 0 && ev->ts > camlast[c])
+		frame_dt = ev->ts - camlast[c];
+	camlast[c] = ev->ts;
 	objs = json_object_get(ev->obj, "objects");
 	if (!json_is_array(objs)) {
 		wo_evbad(ev, "frame event has no objects");
@@ -589,6 +604,7 @@ main(int argc, char *argv[])
 	if (st->ncams > 8 * sizeof(long))
 		wo_die(1, "%s: more than %zu cameras", store,
 		    8 * sizeof(long));
+	camlast = wo_calloc(st->ncams + 1, sizeof(*camlast));
 	in = wo_in_open("-");
 	while (wo_read(in, &ev)) {
 		int frame = strcmp(ev.type, "frame") == 0;
@@ -640,6 +656,7 @@ main(int argc, char *argv[])
 	}
 	free(trk);
 	free(ent);
+	free(camlast);
 	free(mo.box);
 	free(mo.person);
 	free(mo.hand);
