@@ -45,6 +45,7 @@ struct shopper {
 	int	 left;		/* what it held then was left behind */
 	double	 close;		/* last seen on top of another track, or 0 */
 	long long closeto;	/* that track */
+	int	 guessed;	/* its latest place was predicted, not seen */
 };
 
 /* What a plate holds besides its planogram product: put-backs that strayed. */

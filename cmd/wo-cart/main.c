@@ -708,7 +708,7 @@ met(struct shopper *s, const struct sample *sm)
 		struct shopper *o = &c.sh[i];
 		const struct sample *m;
 
-		if (o == s || o->nh == 0)
+		if (o == s || o->nh == 0 || o->guessed)
 			continue;
 		m = &o->h[o->nh - 1];
 		if (fabs(sm->ts - m->ts) < 0.01 && hypot(m->x - sm->x,
@@ -759,7 +759,14 @@ on_track(const struct wo_ev *ev)
 		sm.nh++;
 	}
 	sample_add(s, &sm, KEEP_S);
-	met(s, &sm);
+	/*
+	 * A track running on prediction is where the tracker guesses, not
+	 * where anybody was seen: two people cannot stand where one stands,
+	 * but a guess can lie on anybody.
+	 */
+	s->guessed = wo_num(ev, "conf", &cf) && cf < SEEN_CONF;
+	if (!s->guessed)
+		met(s, &sm);
 	/*
 	 * Only a shopper really seen counts as seen without hands; a track
 	 * running on prediction (low conf) says nothing either way.
