@@ -389,7 +389,8 @@ lent_hands(const struct cart *c, int plate, double t0, struct cand *cd,
 				const struct sample *o = moment(&c->sh[cd[i].sh],
 				    m->ts);
 
-				if (o == NULL || fabs(o->ts - m->ts) > 0.5 ||
+				if (o == NULL || o->guessed ||
+				    fabs(o->ts - m->ts) > 0.5 ||
 				    hypot(m->hx[k] - o->x, m->hy[k] - o->y) >= own)
 					continue;
 				if (!cd[i].inplate)

@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #define MAXHANDS	4
+#define SEEN_CONF	0.5	/* a track this sure was really seen */
 
 /* One moment of a shopper, from a track event: where the body and hands were. */
 struct sample {
@@ -12,6 +13,7 @@ struct sample {
 	int	 nh;
 	double	 hx[MAXHANDS], hy[MAXHANDS], item[MAXHANDS];
 	long long hid[MAXHANDS];	/* wo-track's hand ids, 0 unknown */
+	int	 guessed;	/* the body's place was predicted, not seen */
 };
 
 /* A cart line as emitted, kept for the checkout and the state file. */
@@ -45,7 +47,6 @@ struct shopper {
 	int	 left;		/* what it held then was left behind */
 	double	 close;		/* last seen on top of another track, or 0 */
 	long long closeto;	/* that track */
-	int	 guessed;	/* its latest place was predicted, not seen */
 };
 
 /* What a plate holds besides its planogram product: put-backs that strayed. */

@@ -19,7 +19,6 @@ static const char usage[] =
 #define SPLIT_CONF	0.8	/* a merged pick split among its takers */
 #define VISION_CONF	0.3	/* one unit, on the camera's word alone */
 #define EMPTY_S		3.0	/* s seen without a hand: carrying nothing */
-#define SEEN_CONF	0.5	/* a track this sure was really seen */
 #define ALONE_M		1.0	/* m to the next shopper, not to be hidden */
 #define LEFT_CONF	0.75	/* items found left behind that way */
 #define SPLIT_NEAR_CONF	0.75	/* and among the hands in the plate */
@@ -708,11 +707,11 @@ met(struct shopper *s, const struct sample *sm)
 		struct shopper *o = &c.sh[i];
 		const struct sample *m;
 
-		if (o == s || o->nh == 0 || o->guessed)
+		if (o == s || o->nh == 0)
 			continue;
 		m = &o->h[o->nh - 1];
-		if (fabs(sm->ts - m->ts) < 0.01 && hypot(m->x - sm->x,
-		    m->y - sm->y) < CLOSE_M) {
+		if (!m->guessed && fabs(sm->ts - m->ts) < 0.01 &&
+		    hypot(m->x - sm->x, m->y - sm->y) < CLOSE_M) {
 			s->close = o->close = sm->ts;
 			s->closeto = o->track;
 			o->closeto = s->track;
@@ -758,14 +757,14 @@ on_track(const struct wo_ev *ev)
 		sm.hid[sm.nh] = json_integer_value(json_object_get(h, "id"));
 		sm.nh++;
 	}
-	sample_add(s, &sm, KEEP_S);
 	/*
 	 * A track running on prediction is where the tracker guesses, not
 	 * where anybody was seen: two people cannot stand where one stands,
 	 * but a guess can lie on anybody.
 	 */
-	s->guessed = wo_num(ev, "conf", &cf) && cf < SEEN_CONF;
-	if (!s->guessed)
+	sm.guessed = wo_num(ev, "conf", &cf) && cf < SEEN_CONF;
+	sample_add(s, &sm, KEEP_S);
+	if (!sm.guessed)
 		met(s, &sm);
 	/*
 	 * Only a shopper really seen counts as seen without hands; a track

@@ -11,7 +11,8 @@
 #include "cart.h"
 
 /*
- * A shopper's recent moments, compactly: [ts, x, y, [[hx, hy, item, id]]].
+ * A shopper's recent moments, compactly: [ts, x, y, [[hx, hy, item, id]],
+ * guessed] (files written before "guessed" have four elements).
  * They are what a weight change just after a restart is attributed by.
  */
 static json_t *
@@ -28,8 +29,8 @@ dump_hist(const struct shopper *s)
 			json_array_append_new(hs, json_pack("[f,f,f,I]",
 			    m->hx[k], m->hy[k], m->item[k],
 			    (json_int_t)m->hid[k]));
-		json_array_append_new(a, json_pack("[f,f,f,o]", m->ts, m->x,
-		    m->y, hs));
+		json_array_append_new(a, json_pack("[f,f,f,o,b]", m->ts, m->x,
+		    m->y, hs, m->guessed));
 	}
 	return a;
 }
@@ -163,12 +164,14 @@ load_hist(const char *path, struct shopper *s, json_t *a)
 		struct sample sm;
 
 		memset(&sm, 0, sizeof(sm));
-		if (!json_is_array(m) || json_array_size(m) != 4)
+		if (!json_is_array(m) || json_array_size(m) < 4 ||
+		    json_array_size(m) > 5)
 			badstate(path, "a moment is not [ts, x, y, hands]");
 		sm.ts = json_number_value(json_array_get(m, 0));
 		sm.x = json_number_value(json_array_get(m, 1));
 		sm.y = json_number_value(json_array_get(m, 2));
 		hs = json_array_get(m, 3);
+		sm.guessed = json_is_true(json_array_get(m, 4));
 		json_array_foreach(hs, k, h) {
 			if (sm.nh == MAXHANDS)
 				break;
