@@ -78,9 +78,10 @@ body_dist(const struct cart *c, const struct shopper *s, int plate, double t)
 
 /*
  * How many views of a's and b's hands between t and u, in neither plate p
- * nor q, lie in the middle third of the way from a's body at t to b's: a
- * hand reaching straight ahead stays on its own side, crossed arms pass
- * the middle on their way.
+ * nor q, lie in the middle third of the way from a's body at t to b's, or
+ * lie inside the other's plate (a's in q, b's in p): a hand reaching
+ * straight ahead stays on its own side, crossed arms pass the middle on
+ * their way and end before the other body.
  */
 int
 hands_between(const struct cart *c, const struct shopper *a,
@@ -106,6 +107,15 @@ hands_between(const struct cart *c, const struct shopper *a,
 			if (m->ts < t || m->ts > u)
 				continue;
 			for (k = 0; k < m->nh; k++) {
+				/*
+				 * A hand inside the plate before the other
+				 * shopper has crossed already.
+				 */
+				if (to_plate(i == 0 ? pq : pp, m->hx[k],
+				    m->hy[k]) == 0) {
+					n++;
+					continue;
+				}
 				if (to_plate(pp, m->hx[k], m->hy[k]) == 0 ||
 				    to_plate(pq, m->hx[k], m->hy[k]) == 0)
 					continue;
