@@ -59,6 +59,15 @@ at(const struct moment *m, double x, double y)
 	return NULL;
 }
 
+/* Frees what moment_fuse and add left in m. */
+static void
+clear(struct moment *m)
+{
+	free(m->box);
+	free(m->person);
+	free(m->hand);
+}
+
 static void
 crosswise(void)
 {
@@ -83,9 +92,7 @@ crosswise(void)
 	    "crosswise: A not where it stands, from both cameras");
 	CHECK(b != NULL && b->cams == 3 && b->n == 2 && b->conf == 0.85,
 	    "crosswise: B not where it stands, from both cameras");
-	free(m.box);
-	free(m.person);
-	free(m.hand);
+	clear(&m);
 }
 
 static void
@@ -101,9 +108,7 @@ one_camera(void)
 	CHECK(m.nperson == 2 && at(&m, 2.0, 2.0) && at(&m, 2.3, 2.0),
 	    "one camera: %d observations, want 2 where they stand",
 	    m.nperson);
-	free(m.box);
-	free(m.person);
-	free(m.hand);
+	clear(&m);
 }
 
 static void
@@ -132,9 +137,7 @@ clipped_views(void)
 	    "clipped: A not placed by its whole view alone");
 	CHECK(b != NULL && b->cams == 3 && b->n == 1 && b->clean,
 	    "clipped: B not placed by its whole view alone");
-	free(m.box);
-	free(m.person);
-	free(m.hand);
+	clear(&m);
 }
 
 static void
@@ -167,9 +170,7 @@ long_box(void)
 	obs_near(o, p, q, z);
 	CHECK(fabs(z[0] - 3.02) < 1e-6 && z[1] == o->y, "either: z %g %g",
 	    z[0], z[1]);
-	free(m.box);
-	free(m.person);
-	free(m.hand);
+	clear(&m);
 }
 
 static void
@@ -211,9 +212,7 @@ reach(void)
 	q[0] = 2.9;
 	obs_near(o, p, q, z);
 	CHECK(fabs(z[0] - 3.02) < 1e-6, "reach, both: z %g", z[0]);
-	free(m.box);
-	free(m.person);
-	free(m.hand);
+	clear(&m);
 }
 
 int
