@@ -648,12 +648,17 @@ render(const struct sim *s, struct cambuf *cb, double t, unsigned char *rgb,
 	memset(cb->id, 0, n * sizeof(*cb->id));
 	cb->nobj = 0;
 	products(s, cb, t);
+	/*
+	 * A unit left on the floor is an item in plain view, labelled as one
+	 * (a detector should find it, and it tells the carts it was left);
+	 * units on the plates are shelf stock and stay unlabelled.
+	 */
 	nf = floor_units(s, t, fu, xy, 64);
 	for (m = 0; m < nf; m++) {
 		int it = s->units[fu[m]].item;
 
 		box(cb, cb->img, xy[2 * m], xy[2 * m + 1], s->boxw[it],
-		    s->boxh[it], 0.5, s->colour[it], -1);
+		    s->boxh[it], 0.5, s->colour[it], newobj(cb, C_ITEM, -1));
 	}
 	/* Taller people are nearer the camera and hide the others. */
 	who = wo_calloc(s->nsh ? s->nsh : 1, sizeof(*who));
