@@ -348,6 +348,7 @@ static void
 step(void)
 {
 	double t = tlast;
+	json_t *items;
 	int *tk, nt, i, j, n;
 
 	open_moment = 0;
@@ -468,6 +469,14 @@ step(void)
 		    json_real(round(k->kf.x[1] * 1000) / 1000));
 		json_object_set_new(x, "hands", hands_of(k));
 		json_object_set_new(x, "conf", json_real(round(cf * 1000) / 1000));
+		wo_write(x);
+		json_decref(x);
+	}
+	/* Items left lying about, for the carts: a moment without is silent. */
+	if ((items = floor_items(st, &mo, hi_conf)) != NULL) {
+		json_t *x = wo_ev_new("floor", t);
+
+		json_object_set_new(x, "items", items);
 		wo_write(x);
 		json_decref(x);
 	}

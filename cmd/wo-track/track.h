@@ -86,6 +86,10 @@ extern struct trk *trk;
 extern int ntrk;
 extern struct moment mo;
 
+/* floor.c */
+json_t	*floor_items(const struct wo_store *st, const struct moment *m,
+	    double minconf);
+
 /* hands.c */
 void	 own_hands(double t);
 json_t	*hands_of(const struct trk *k);

@@ -1,0 +1,123 @@
+/* floor.c: wo-track's items lying on the floor, in no hand and on no plate. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "wo.h"
+#include "track.h"
+
+#define NEAR_PX		3	/* pixels between an item and a hand holding it */
+#define NEAR_HAND	0.3	/* m from a hand: reached for, not lying there */
+#define ON_PLATE	0.05	/* m around a plate that is still the plate */
+#define ITEM_FUSE	0.2	/* m, views closer than this are one item */
+
+struct spot {
+	double	 x, y, conf;
+	int	 n;
+	unsigned long cams;
+};
+
+/* A hand box of the same picture touches the item box: it is held. */
+static int
+in_hand(const struct moment *m, const struct box *b)
+{
+	int i;
+
+	for (i = 0; i < m->nbox; i++) {
+		const struct box *h = &m->box[i];
+
+		if (h->cls == CLS_HAND && h->cam == b->cam &&
+		    b->x < h->x + h->w + NEAR_PX && h->x < b->x + b->w + NEAR_PX &&
+		    b->y < h->y + h->h + NEAR_PX && h->y < b->y + b->h + NEAR_PX)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+on_plate(const struct wo_store *st, double x, double y)
+{
+	size_t i;
+
+	for (i = 0; i < st->nplates; i++) {
+		const struct wo_plate *p = &st->plates[i];
+
+		if (wo_in_rect(x, y, p->x - ON_PLATE, p->y - ON_PLATE,
+		    p->w + 2 * ON_PLATE, p->h + 2 * ON_PLATE))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The items of the moment that lie on the floor: an item box of at least
+ * minconf that touches no hand box of its picture, lies within NEAR_HAND
+ * of no hand on the floor and on no plate.  Such an item lies at height 0,
+ * so its box centre through the homography is where it lies.  Views from
+ * different cameras within ITEM_FUSE are one item (strongest first).
+ * Returns an array of {x, y, conf}, or NULL when there is none: a moment
+ * without one writes nothing.  Units on the plates are shelf stock, and an
+ * item held, or in a hand reaching down for it, is no item left behind.
+ */
+/* Stronger first; ties in input order, which keeps the output stable. */
+static int
+byconf(const void *a, const void *b)
+{
+	const struct box *x = *(const struct box *const *)a;
+	const struct box *y = *(const struct box *const *)b;
+
+	if (x->conf != y->conf)
+		return x->conf < y->conf ? 1 : -1;
+	return x < y ? -1 : x > y;
+}
+
+json_t *
+floor_items(const struct wo_store *st, const struct moment *m,
+    double minconf)
+{
+	const struct box **v;
+	struct spot *sp;
+	json_t *a;
+	int i, j, k, nv = 0, n = 0;
+
+	v = wo_calloc(m->nbox + 1, sizeof(*v));
+	sp = wo_calloc(m->nbox + 1, sizeof(*sp));
+	for (i = 0; i < m->nbox; i++)
+		if (m->box[i].cls == CLS_ITEM && m->box[i].conf >= minconf)
+			v[nv++] = &m->box[i];
+	qsort(v, nv, sizeof(*v), byconf);
+	for (i = 0; i < nv; i++) {
+		const struct box *b = v[i];
+		unsigned long bit = 1UL << (b->cam % (8 * sizeof(long)));
+		double x, y;
+
+		if (in_hand(m, b) || !wo_homog(st->cams[b->cam].H,
+		    b->x + b->w / 2, b->y + b->h / 2, &x, &y) ||
+		    x < 0 || y < 0 || x > st->floor_w || y > st->floor_h ||
+		    on_plate(st, x, y))
+			continue;
+		for (j = 0; j < m->nhand; j++)
+			if (hypot(m->hand[j].x - x, m->hand[j].y - y) < NEAR_HAND)
+				break;
+		if (j < m->nhand)
+			continue;
+		for (k = 0; k < n; k++)
+			if (!(sp[k].cams & bit) &&
+			    hypot(sp[k].x - x, sp[k].y - y) < ITEM_FUSE)
+				break;
+		if (k == n)
+			sp[n++].conf = b->conf;
+		sp[k].x = (sp[k].x * sp[k].n + x) / (sp[k].n + 1);
+		sp[k].y = (sp[k].y * sp[k].n + y) / (sp[k].n + 1);
+		sp[k].n++;
+		sp[k].cams |= bit;
+	}
+	a = n > 0 ? json_array() : NULL;
+	for (k = 0; k < n; k++)
+		json_array_append_new(a, json_pack("{s:f,s:f,s:f}", "x",
+		    round(sp[k].x * 1000) / 1000, "y",
+		    round(sp[k].y * 1000) / 1000, "conf",
+		    round(sp[k].conf * 1000) / 1000));
+	free(v);
+	free(sp);
+	return a;
+}
