@@ -69,6 +69,19 @@ struct entry {
 	double	 ts;
 };
 
+/* An item seen lying on the floor; items do not move, so its place is it. */
+enum { F_NEW, F_LEFT, F_PICKED };
+struct fitem {
+	double	 x, y;		/* the mean of its run of sightings */
+	double	 first, last;	/* the run's first sighting, the latest */
+	int	 seen;		/* moments in the run */
+	int	 state;		/* F_NEW: not yet a run; F_LEFT: lies there */
+	long long track;	/* who left it (F_LEFT), picked it up (F_PICKED) */
+	char	*sku, *plate;	/* what it is taken for, NULL unknown */
+	char	*line;		/* the cart line that last moved it */
+	double	 conf;		/* that line's confidence */
+};
+
 struct cart {
 	struct wo_store *st;
 	struct shopper *sh;
@@ -80,6 +93,8 @@ struct cart {
 	int	 ndone;
 	char	**applied;	/* weight changes applied: "plate@ts" */
 	int	 napplied;
+	struct fitem *fl;	/* items on the floor */
+	int	 nfl;
 	double	 review;	/* confidence below this asks for a person */
 	long long lowstock;
 	double	 now;		/* the latest ts seen */
@@ -132,8 +147,16 @@ void	 stray_add(struct plate *p, const char *sku, long long n);
 void	 state_load(struct cart *c, const char *path);
 void	 state_save(struct cart *c);
 
+/* floor.c */
+void	 on_floor(struct cart *c, const struct wo_ev *ev);
+void	 floor_tick(struct cart *c, double ts);
+
 /* main.c */
 struct shopper *shopper_get(struct cart *c, long long track, int make);
 void	 shopper_free(struct shopper *s);
+void	 add_line(struct shopper *s, double ts, int plate, int item,
+	    long long qty, double conf, json_t *evidence);
+json_t	*alert(double ts, const char *kind, const char *fmt, ...);
+void	 emit(json_t *ev);
 
 #endif

@@ -76,7 +76,7 @@ r3(double x)
 	return round(x * 1000) / 1000;
 }
 
-static json_t *
+json_t *
 alert(double ts, const char *kind, const char *fmt, ...)
 {
 	json_t *a = wo_ev_new("alert", ts);
@@ -91,7 +91,7 @@ alert(double ts, const char *kind, const char *fmt, ...)
 	return a;
 }
 
-static void
+void
 emit(json_t *ev)
 {
 	wo_write(ev);
@@ -169,7 +169,7 @@ remember(const char *key, double ts)
 }
 
 /* Appends a cart line to the shopper's cart and writes its cart event. */
-static void
+void
 add_line(struct shopper *s, double ts, int plate, int item, long long qty,
     double conf, json_t *evidence)
 {
@@ -968,6 +968,11 @@ main(int argc, char *argv[])
 			on_entry(&ev);
 		else if (strcmp(ev.type, "exit") == 0)
 			on_leave(&ev);
+		else if (strcmp(ev.type, "floor") == 0)
+			on_floor(&c, &ev);
+		if (strcmp(ev.type, "track") == 0 ||
+		    strcmp(ev.type, "floor") == 0)
+			floor_tick(&c, ev.ts);
 		/*
 		 * Track events change only the hands' history, too often to
 		 * save each: a crash loses at most SAVE_S seconds of it.
@@ -991,6 +996,12 @@ main(int argc, char *argv[])
 		free(c.done[i]);
 	for (i = 0; i < c.napplied; i++)
 		free(c.applied[i]);
+	for (i = 0; i < c.nfl; i++) {
+		free(c.fl[i].sku);
+		free(c.fl[i].plate);
+		free(c.fl[i].line);
+	}
+	free(c.fl);
 	free(c.sh);
 	free(c.pl);
 	free(c.ent);

@@ -38,7 +38,7 @@ dump_hist(const struct shopper *s)
 static json_t *
 dump(const struct cart *c)
 {
-	json_t *root, *sh, *pl, *en, *dn, *ap;
+	json_t *root, *sh, *pl, *en, *dn, *ap, *fl;
 	int i, j;
 
 	sh = json_array();
@@ -93,9 +93,24 @@ dump(const struct cart *c)
 	ap = json_array();
 	for (i = 0; i < c->napplied; i++)
 		json_array_append_new(ap, json_string(c->applied[i]));
-	root = json_pack("{s:i,s:s,s:o,s:o,s:o,s:o,s:o,s:f}", "version", 1,
-	    "store", c->st->name, "shoppers", sh, "plates", pl,
-	    "entries", en, "done", dn, "applied", ap, "now", c->now);
+	fl = json_array();
+	for (i = 0; i < c->nfl; i++) {
+		const struct fitem *f = &c->fl[i];
+
+		json_array_append_new(fl, json_pack(
+		    "{s:f,s:f,s:f,s:f,s:i,s:i,s:I,s:o,s:o,s:o,s:f}",
+		    "x", f->x, "y", f->y, "first", f->first, "last", f->last,
+		    "seen", f->seen, "state", f->state,
+		    "track", (json_int_t)f->track,
+		    "sku", f->sku ? json_string(f->sku) : json_null(),
+		    "plate", f->plate ? json_string(f->plate) : json_null(),
+		    "line", f->line ? json_string(f->line) : json_null(),
+		    "conf", f->conf));
+	}
+	root = json_pack("{s:i,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:f}", "version",
+	    1, "store", c->st->name, "shoppers", sh, "plates", pl,
+	    "entries", en, "done", dn, "applied", ap, "floor", fl,
+	    "now", c->now);
 	return root;
 }
 
@@ -306,5 +321,25 @@ state_load(struct cart *c, const char *path)
 		if (json_is_string(o))
 			c->applied[c->napplied++] =
 			    wo_strdup(json_string_value(o));
+	/* Absent from the state files of earlier versions: none. */
+	a = json_object_get(root, "floor");
+	c->fl = wo_calloc(json_array_size(a) + 1, sizeof(*c->fl));
+	json_array_foreach(a, i, o) {
+		struct fitem *f = &c->fl[c->nfl++];
+
+		f->state = json_integer_value(json_object_get(o, "state"));
+		if (f->state < F_NEW || f->state > F_PICKED)
+			badstate(path, "a floor item's state is not 0, 1 or 2");
+		f->x = json_number_value(json_object_get(o, "x"));
+		f->y = json_number_value(json_object_get(o, "y"));
+		f->first = json_number_value(json_object_get(o, "first"));
+		f->last = json_number_value(json_object_get(o, "last"));
+		f->seen = json_integer_value(json_object_get(o, "seen"));
+		f->track = json_integer_value(json_object_get(o, "track"));
+		f->sku = str_or_null(json_object_get(o, "sku"));
+		f->plate = str_or_null(json_object_get(o, "plate"));
+		f->line = str_or_null(json_object_get(o, "line"));
+		f->conf = json_number_value(json_object_get(o, "conf"));
+	}
 	json_decref(root);
 }

@@ -1,0 +1,363 @@
+/* floor.c: wo-cart's items seen lying on the floor: left behind, or picked up again. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wo.h"
+#include "cart.h"
+
+#define SAME_M		0.2	/* m, sightings this close are one item */
+#define ON_PLATE	0.05	/* m around a plate that is still the plate */
+#define GAP_S		1.0	/* s unseen that breaks a run of sightings */
+#define RUN		3	/* moments in a run before an item lies there */
+#define LOOK_S		1.5	/* s before it showed that its dropper is sought in */
+#define BODY_PENALTY	0.35	/* m added when only the body was near */
+#define DROP_M		1.5	/* m, farther than this nobody dropped it */
+#define AT_M		0.35	/* m, a hand this near was at the spot */
+#define APART_M		0.3	/* m more for the runner-up: no doubt who */
+#define FLOOR_CONF	0.85	/* one hand at the spot, nobody else near */
+#define DOUBT_CONF	0.6	/* anything less: a person should look */
+#define PRODUCT_CONF	0.9	/* factor when they held several products */
+#define GONE_S		1.0	/* s unseen, a hand there: maybe picked up */
+#define CLEAR_S		0.5	/* s after the hands left, still unseen: it was */
+#define FORGET_S	600.0	/* s unseen before an item is forgotten */
+
+static int
+on_plate(const struct wo_store *st, double x, double y)
+{
+	size_t i;
+
+	for (i = 0; i < st->nplates; i++) {
+		const struct wo_plate *p = &st->plates[i];
+
+		if (wo_in_rect(x, y, p->x - ON_PLATE, p->y - ON_PLATE,
+		    p->w + 2 * ON_PLATE, p->h + 2 * ON_PLATE))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * How near the shopper came to (x, y) in [t0, t1]: by a hand (*byhand
+ * set), else by the body plus BODY_PENALTY.
+ */
+static double
+nearness(const struct shopper *s, double x, double y, double t0, double t1,
+    int *byhand)
+{
+	double dh = INFINITY, db = INFINITY;
+	int j, k;
+
+	for (j = 0; j < s->nh; j++) {
+		const struct sample *m = &s->h[j];
+
+		if (m->ts < t0 || m->ts > t1)
+			continue;
+		if (!m->guessed)
+			db = fmin(db, hypot(m->x - x, m->y - y));
+		for (k = 0; k < m->nh; k++)
+			dh = fmin(dh, hypot(m->hx[k] - x, m->hy[k] - y));
+	}
+	*byhand = isfinite(dh);
+	return *byhand ? dh : db + BODY_PENALTY;
+}
+
+/* Whether the shopper holds any unit: a cart with something in it. */
+static int
+holds(const struct shopper *s)
+{
+	int i;
+
+	for (i = 0; i < s->nln; i++)
+		if (held_qty(s, s->ln[i].sku) > 0)
+			return 1;
+	return 0;
+}
+
+/* The product the shopper took last and still holds: a line's index. */
+static int
+last_held(const struct shopper *s, int *several)
+{
+	int i, j, last = -1;
+
+	*several = 0;
+	for (i = s->nln - 1; i >= 0; i--) {
+		if (s->ln[i].qty <= 0 || held_qty(s, s->ln[i].sku) <= 0)
+			continue;
+		for (j = i + 1; j < s->nln; j++)
+			if (strcmp(s->ln[j].sku, s->ln[i].sku) == 0 &&
+			    s->ln[j].qty > 0)
+				break;
+		if (j < s->nln)
+			continue;
+		if (last < 0)
+			last = i;
+		else if (strcmp(s->ln[i].sku, s->ln[last].sku) != 0)
+			*several = 1;
+	}
+	return last;
+}
+
+static json_t *
+spot(const struct fitem *f)
+{
+	return json_pack("{s:f,s:f,s:f,s:f,s:i}", "x", round(f->x * 1000) /
+	    1000, "y", round(f->y * 1000) / 1000, "first", f->first, "last",
+	    f->last, "frames", f->seen);
+}
+
+static void
+set_str(char **p, const char *s)
+{
+	free(*p);
+	*p = s != NULL ? wo_strdup(s) : NULL;
+}
+
+/* A cart line for floor item f, qty +1 or -1, its id kept with the item. */
+static void
+floor_line(struct cart *c, struct shopper *s, struct fitem *f, long long qty,
+    double ts, double conf, json_t *evidence)
+{
+	int p = wo_store_plate(c->st, f->plate), it = wo_store_item(c->st,
+	    f->sku);
+
+	/* A state file from before the store changed may name neither. */
+	if (p < 0 || it < 0) {
+		json_decref(evidence);
+		return;
+	}
+	add_line(s, ts, p, it, qty, conf, evidence);
+	set_str(&f->line, s->ln[s->nln - 1].id);
+	f->conf = s->ln[s->nln - 1].conf;
+}
+
+/*
+ * An item has lain at one spot for RUN moments: whoever dropped it no
+ * longer carries it.  The dropper is the shopper with a unit in the cart
+ * whose hand came nearest the spot in the LOOK_S before it first showed
+ * (a hand hides the item it lets go of, so it shows as the hand leaves),
+ * the product the one they took last and still hold.  Sure only with that
+ * hand at the spot and everybody else APART_M farther; a cart with several
+ * products makes the product a guess too.  When nobody near holds
+ * anything (the left-behind rule came first), nothing is taken twice.
+ */
+static void
+left(struct cart *c, struct fitem *f, double ts)
+{
+	struct shopper *best = NULL, *near = NULL;
+	double d, bd = INFINITY, nd = INFINITY, od = INFINITY, conf;
+	int i, h, hand = 0, k = -1, several = 0;
+	json_t *x, *a;
+
+	for (i = 0; i < c->nsh; i++) {
+		struct shopper *s = &c->sh[i];
+
+		d = nearness(s, f->x, f->y, f->first - LOOK_S, f->first, &h);
+		if (d > DROP_M)
+			continue;
+		if (d < nd) {
+			nd = d;
+			near = s;
+		}
+		if (!holds(s))
+			continue;
+		if (d < bd) {
+			od = bd;
+			bd = d;
+			hand = h;
+			best = s;
+		} else if (d < od)
+			od = d;
+	}
+	f->state = F_LEFT;
+	f->track = best != NULL ? best->track : 0;
+	if (best != NULL)
+		k = last_held(best, &several);
+	if (k < 0) {
+		a = alert(ts, "floor-item", "an item lies on the floor at "
+		    "%.2f, %.2f; nobody near carried anything", f->x, f->y);
+		json_object_set_new(a, "floor", spot(f));
+		json_object_set_new(a, "track", near != NULL ?
+		    json_integer(near->track) : json_null());
+		emit(a);
+		return;
+	}
+	/* A shopper nearer than the one chosen, holding nothing, is a rival. */
+	if (near != best)
+		od = fmin(od, nd);
+	conf = hand && bd <= AT_M && od - bd >= APART_M ? FLOOR_CONF :
+	    DOUBT_CONF;
+	if (several)
+		conf *= PRODUCT_CONF;
+	set_str(&f->sku, best->ln[k].sku);
+	set_str(&f->plate, best->ln[k].plate);
+	x = json_pack("{s:o,s:I,s:f,s:b}", "floor", spot(f), "track",
+	    (json_int_t)best->track, "dist", round(bd * 1000) / 1000, "hand",
+	    hand);
+	if (isfinite(od))
+		json_object_set_new(x, "next", json_real(round(od * 1000) /
+		    1000));
+	floor_line(c, best, f, -1, ts, conf, x);
+	a = alert(ts, "floor-item", "an item lies on the floor at %.2f, "
+	    "%.2f: %s, left by track %lld", f->x, f->y, f->sku, best->track);
+	json_object_set_new(a, "floor", spot(f));
+	json_object_set_new(a, "track", json_integer(best->track));
+	json_object_set_new(a, "sku", json_string(f->sku));
+	emit(a);
+}
+
+/*
+ * A floor event: each item is matched to the one known within SAME_M
+ * (items do not move; the nearest), or starts a new one.  An item seen in
+ * RUN moments, no more than GAP_S apart, lies there: new, it was left
+ * behind; picked up before, it was put down again by whoever took it.
+ */
+void
+on_floor(struct cart *c, const struct wo_ev *ev)
+{
+	json_t *items, *it;
+	size_t i;
+	int j;
+
+	items = json_object_get(ev->obj, "items");
+	if (!json_is_array(items)) {
+		wo_evbad(ev, "floor event has no items");
+		return;
+	}
+	json_array_foreach(items, i, it) {
+		json_t *jx = json_object_get(it, "x"), *jy = json_object_get(it,
+		    "y");
+		struct fitem *f = NULL;
+		double x, y, bd = SAME_M;
+
+		if (!json_is_number(jx) || !json_is_number(jy)) {
+			wo_evbad(ev, "floor event: items[%zu] has no x or y",
+			    i);
+			continue;
+		}
+		x = json_number_value(jx);
+		y = json_number_value(jy);
+		if (on_plate(c->st, x, y))
+			continue;
+		for (j = 0; j < c->nfl; j++)
+			if (hypot(c->fl[j].x - x, c->fl[j].y - y) < bd) {
+				bd = hypot(c->fl[j].x - x, c->fl[j].y - y);
+				f = &c->fl[j];
+			}
+		if (f == NULL) {
+			c->fl = wo_realloc(c->fl, (c->nfl + 1) * sizeof(*c->fl));
+			f = &c->fl[c->nfl++];
+			memset(f, 0, sizeof(*f));
+			f->x = x;
+			f->y = y;
+		}
+		if (f->last == ev->ts)
+			continue;
+		if (f->state == F_LEFT) {
+			f->last = ev->ts;
+			continue;
+		}
+		if (f->seen == 0 || ev->ts - f->last > GAP_S) {
+			f->first = ev->ts;
+			f->seen = 0;
+		}
+		f->last = ev->ts;
+		/* Where it lies: the mean of the run's sightings. */
+		f->x = (f->x * f->seen + x) / (f->seen + 1);
+		f->y = (f->y * f->seen + y) / (f->seen + 1);
+		if (++f->seen < RUN)
+			continue;
+		if (f->state == F_NEW)
+			left(c, f, ev->ts);
+		else {
+			struct shopper *s = shopper_get(c, f->track, 0);
+
+			f->state = F_LEFT;
+			if (s != NULL && f->sku != NULL)
+				floor_line(c, s, f, -1, ev->ts, f->conf,
+				    json_pack("{s:o,s:I,s:s}", "floor",
+				    spot(f), "track", (json_int_t)s->track,
+				    "again", f->line));
+		}
+	}
+	state_save(c);
+}
+
+/*
+ * The hand nearest the spot among those within AT_M of it after t: its
+ * shopper, its distance in *dist and the latest time any was there in
+ * *tnear; NULL when none came.
+ */
+static struct shopper *
+hand_at(struct cart *c, const struct fitem *f, double t, double *dist,
+    double *tnear)
+{
+	struct shopper *best = NULL;
+	int i, j, k;
+
+	*dist = AT_M;
+	*tnear = -1;
+	for (i = 0; i < c->nsh; i++)
+		for (j = 0; j < c->sh[i].nh; j++) {
+			const struct sample *m = &c->sh[i].h[j];
+
+			for (k = 0; k < m->nh && m->ts >= t; k++) {
+				double d = hypot(m->hx[k] - f->x,
+				    m->hy[k] - f->y);
+
+				if (d > AT_M)
+					continue;
+				*tnear = fmax(*tnear, m->ts);
+				if (d <= *dist) {
+					*dist = d;
+					best = &c->sh[i];
+				}
+			}
+		}
+	return best;
+}
+
+/*
+ * The clock of the moments.  An item left lying that went unseen while a
+ * hand was at it (within AT_M), and is still unseen CLEAR_S after the
+ * last hand left, was picked up: it goes back on the cart of whoever's
+ * hand came nearest.  One that shows again when the hands have gone was
+ * only hidden by them (a reach past it to a plate); one gone with no hand
+ * near was hidden by a body, and stays.  Runs of sightings too short to
+ * count, and items long unseen, are forgotten.
+ */
+void
+floor_tick(struct cart *c, double ts)
+{
+	struct shopper *s;
+	double d, tnear;
+	int i;
+
+	for (i = 0; i < c->nfl; ) {
+		struct fitem *f = &c->fl[i];
+
+		if ((f->state == F_NEW && ts - f->last > GAP_S) ||
+		    ts - f->last > FORGET_S) {
+			free(f->sku);
+			free(f->plate);
+			free(f->line);
+			memmove(f, f + 1, (c->nfl - i - 1) * sizeof(*f));
+			c->nfl--;
+			continue;
+		}
+		i++;
+		if (f->state != F_LEFT || ts - f->last <= GONE_S ||
+		    (s = hand_at(c, f, f->last, &d, &tnear)) == NULL ||
+		    ts - tnear < CLEAR_S)
+			continue;
+		f->state = F_PICKED;
+		f->seen = 0;
+		f->track = s->track;
+		if (f->sku != NULL)
+			floor_line(c, s, f, 1, ts, f->conf > 0 ? f->conf :
+			    DOUBT_CONF, json_pack("{s:o,s:I,s:f,s:o}", "picked",
+			    spot(f), "track", (json_int_t)s->track, "dist",
+			    round(d * 1000) / 1000, "was", f->line != NULL ?
+			    json_string(f->line) : json_null()));
+	}
+}
