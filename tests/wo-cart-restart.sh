@@ -3,7 +3,8 @@
 # writes the same cart lines, alerts and checkouts as a run never
 # interrupted: the busy bundled session, tracked from its truth labels, is
 # cut just after several weight changes whose neighbours are attributed by
-# hands seen before the cut.
+# hands seen before the cut, and just after an item was seen left on the
+# floor.
 fail() { echo "wo-cart-restart: $*"; exit 1; }
 S=$TESTDATA/hard
 pid=
@@ -15,18 +16,29 @@ sel() { grep -e '"cart"' -e '"alert"' -e '"checkout"' "$@"; }
 wo-cart -s "$S/store.json" <trk >full || fail "uninterrupted run failed"
 sel full >want
 [ "$(grep -c '"checkout"' want)" -ge 10 ] || fail "too few checkouts"
-# Every fifth weight change is a cut.
+# Every fifth weight change is a cut, and so is the floor event that
+# showed an item left on the floor (its state must survive too).
 cuts=$(grep -n '"type":"weight"' trk | awk -F: 'NR % 5 == 3 { print $1 }')
 [ -n "$cuts" ] || fail "no weight events"
-for k in $cuts; do
+ft=$(grep '"floor-item"' full | head -1 | jq -r .ts)
+[ -n "$ft" ] || fail "no item found on the floor"
+fk=$(grep -n '"type":"floor"' trk | jq -R -r --argjson t "$ft" \
+    'split(":") as $p | ($p[1:] | join(":") | fromjson) as $e |
+    select($e.ts == $t) | $p[0]')
+[ -n "$fk" ] || fail "no floor event at $ft"
+for k in $cuts $fk; do
 	rm -f st fifo
 	mkfifo fifo
 	wo-cart -s "$S/store.json" -S st <fifo >part1 &
 	pid=$!
 	exec 3>fifo
 	head -n "$k" trk >&3
-	key=$(sed -n "${k}p" trk | jq -r '"\(.plate) \(.ts)"' |
-	    awk '{ printf "\"%s@%.3f\"", $1, $2 }')
+	if [ "$k" = "$fk" ]; then
+		key='"state":1'
+	else
+		key=$(sed -n "${k}p" trk | jq -r '"\(.plate) \(.ts)"' |
+		    awk '{ printf "\"%s@%.3f\"", $1, $2 }')
+	fi
 	# The state is saved once the change is accounted for.
 	i=0
 	until grep -q "$key" st 2>/dev/null; do

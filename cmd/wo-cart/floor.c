@@ -217,7 +217,7 @@ on_floor(struct cart *c, const struct wo_ev *ev)
 {
 	json_t *items, *it;
 	size_t i;
-	int j;
+	int j, dirty = 0;
 
 	items = json_object_get(ev->obj, "items");
 	if (!json_is_array(items)) {
@@ -262,6 +262,7 @@ on_floor(struct cart *c, const struct wo_ev *ev)
 			f->seen = 0;
 		}
 		f->last = ev->ts;
+		dirty = 1;
 		/* Where it lies: the mean of the run's sightings. */
 		f->x = (f->x * f->seen + x) / (f->seen + 1);
 		f->y = (f->y * f->seen + y) / (f->seen + 1);
@@ -280,7 +281,13 @@ on_floor(struct cart *c, const struct wo_ev *ev)
 				    "again", f->line));
 		}
 	}
-	state_save(c);
+	/*
+	 * A run of sightings is saved as it grows, so a restart goes on
+	 * with it; an item lying there only refreshes its time, which the
+	 * periodic save keeps.
+	 */
+	if (dirty)
+		state_save(c);
 }
 
 /*
@@ -359,5 +366,6 @@ floor_tick(struct cart *c, double ts)
 			    spot(f), "track", (json_int_t)s->track, "dist",
 			    round(d * 1000) / 1000, "was", f->line != NULL ?
 			    json_string(f->line) : json_null()));
+		state_save(c);
 	}
 }
