@@ -7,6 +7,7 @@
 
 #define NEAR_PX		3	/* pixels between an item and a hand holding it */
 #define NEAR_HAND	0.3	/* m from a hand: reached for, not lying there */
+#define NEAR_BODY	0.3	/* m from a body: held close, its hand unseen */
 #define ON_PLATE	0.05	/* m around a plate that is still the plate */
 #define ITEM_FUSE	0.2	/* m, views closer than this are one item */
 
@@ -51,7 +52,7 @@ on_plate(const struct wo_store *st, double x, double y)
 /*
  * The items of the moment that lie on the floor: an item box of at least
  * minconf that touches no hand box of its picture, lies within NEAR_HAND
- * of no hand on the floor and on no plate.  Such an item lies at height 0,
+ * of no hand and NEAR_BODY of no person on the floor, and on no plate.  Such an item lies at height 0,
  * so its box centre through the homography is where it lies.  Views from
  * different cameras within ITEM_FUSE are one item (strongest first).
  * Returns an array of {x, y, conf}, or NULL when there is none: a moment
@@ -99,6 +100,17 @@ floor_items(const struct wo_store *st, const struct moment *m,
 			if (hypot(m->hand[j].x - x, m->hand[j].y - y) < NEAR_HAND)
 				break;
 		if (j < m->nhand)
+			continue;
+		/*
+		 * Nobody stands on what lies on the floor, and a unit let go
+		 * of lands an arm's length away: one at a body is held close
+		 * by a hand the detector missed.
+		 */
+		for (j = 0; j < m->nperson; j++)
+			if (hypot(m->person[j].x - x, m->person[j].y - y) <
+			    NEAR_BODY)
+				break;
+		if (j < m->nperson)
 			continue;
 		for (k = 0; k < n; k++)
 			if (!(sp[k].cams & bit) &&
