@@ -95,6 +95,7 @@ struct cart {
 	int	 napplied;
 	struct fitem *fl;	/* items on the floor */
 	int	 nfl;
+	double	 mnow, mprev;	/* the latest moment's time, the one before */
 	double	 review;	/* confidence below this asks for a person */
 	long long lowstock;
 	double	 now;		/* the latest ts seen */
@@ -148,6 +149,7 @@ void	 state_load(struct cart *c, const char *path);
 void	 state_save(struct cart *c);
 
 /* floor.c */
+void	 floor_moment(struct cart *c, double ts);
 void	 on_floor(struct cart *c, const struct wo_ev *ev);
 void	 floor_tick(struct cart *c, double ts);
 

@@ -7,9 +7,10 @@
 #include "cart.h"
 
 #define SAME_M		0.2	/* m, sightings this close are one item */
+#define STILL_M		0.1	/* m from its run's place: it has not moved */
 #define ON_PLATE	0.05	/* m around a plate that is still the plate */
-#define GAP_S		1.0	/* s unseen that breaks a run of sightings */
-#define RUN		3	/* moments in a run before an item lies there */
+#define GAP_S		1.0	/* s unseen before a short run is forgotten */
+#define RUN		3	/* moments on end before an item lies there */
 #define LOOK_S		1.5	/* s before it showed that its dropper is sought in */
 #define BODY_PENALTY	0.35	/* m added when only the body was near */
 #define DROP_M		1.5	/* m, farther than this nobody dropped it */
@@ -207,10 +208,26 @@ left(struct cart *c, struct fitem *f, double ts)
 }
 
 /*
+ * The moments: a track or floor event later than the latest moment starts
+ * the next one.  Called before the event is handled.
+ */
+void
+floor_moment(struct cart *c, double ts)
+{
+	if (ts > c->mnow) {
+		c->mprev = c->mnow;
+		c->mnow = ts;
+	}
+}
+
+/*
  * A floor event: each item is matched to the one known within SAME_M
  * (items do not move; the nearest), or starts a new one.  An item seen in
- * RUN moments, no more than GAP_S apart, lies there: new, it was left
- * behind; picked up before, it was put down again by whoever took it.
+ * RUN moments on end, each time within STILL_M of where the run placed
+ * it, lies there: new, it was left behind; picked up before, it was put
+ * down again by whoever took it.  A moment missed, or a move, starts the
+ * run again: an item carried in a hand the detector missed now and then
+ * shows in odd moments, and moves with its shopper.
  */
 void
 on_floor(struct cart *c, const struct wo_ev *ev)
@@ -257,7 +274,8 @@ on_floor(struct cart *c, const struct wo_ev *ev)
 			f->last = ev->ts;
 			continue;
 		}
-		if (f->seen == 0 || ev->ts - f->last > GAP_S) {
+		if (f->seen == 0 || f->last < c->mprev ||
+		    hypot(f->x - x, f->y - y) > STILL_M) {
 			f->first = ev->ts;
 			f->seen = 0;
 		}

@@ -960,6 +960,9 @@ main(int argc, char *argv[])
 		wo_pass(&ev);
 		if (ev.ts > c.now)
 			c.now = ev.ts;
+		if (strcmp(ev.type, "track") == 0 ||
+		    strcmp(ev.type, "floor") == 0)
+			floor_moment(&c, ev.ts);
 		if (strcmp(ev.type, "track") == 0)
 			on_track(&ev);
 		else if (strcmp(ev.type, "weight") == 0)
