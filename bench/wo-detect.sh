@@ -2,7 +2,8 @@
 # wo-detect bench: frames per second of wo-detect with the bundled model on
 # 320x240 JPEG frames, with one worker and with one per core, against the
 # same model in Darknet's own loop (`darknet detector test`, which also
-# draws and saves each picture); and where wo-detect's time goes.
+# draws and saves each picture); and where wo-detect's time goes, down to
+# each layer of the network.
 set -e
 frames=600
 ls "$TESTDATA"/small/cams/*/*.jpg >list1
@@ -38,3 +39,9 @@ t1=$(now)
 echo "darknet detector test: $(rate "$t0" "$t1") frames/s"
 tr ':' '\n' <dn.out | awk '/Predicted in/ { s += $3; n++ } END {
 	if (n) printf "darknet network alone: %.3f ms/frame\n", 1000 * s / n }'
+
+# Inside the network: each layer's time, from bench/layers.c, which runs
+# the layers one by one as Darknet's forward_network does.
+cc -O2 -I/usr/lib/darknet/include -o layers "$ROOT/bench/layers.c" \
+    -L/usr/lib/darknet -Wl,-rpath,/usr/lib/darknet -ldarknet
+./layers "$ROOT/models/store.cfg" "$ROOT/models/store.weights" 50 2>/dev/null
