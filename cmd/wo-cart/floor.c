@@ -75,21 +75,18 @@ holds(const struct shopper *s)
 	return 0;
 }
 
-/* The product the shopper took last and still holds: a line's index. */
+/*
+ * The product the shopper took last and still holds: the index of its
+ * latest taking line, or -1; *several is set when they hold another too.
+ */
 static int
 last_held(const struct shopper *s, int *several)
 {
-	int i, j, last = -1;
+	int i, last = -1;
 
 	*several = 0;
 	for (i = s->nln - 1; i >= 0; i--) {
 		if (s->ln[i].qty <= 0 || held_qty(s, s->ln[i].sku) <= 0)
-			continue;
-		for (j = i + 1; j < s->nln; j++)
-			if (strcmp(s->ln[j].sku, s->ln[i].sku) == 0 &&
-			    s->ln[j].qty > 0)
-				break;
-		if (j < s->nln)
 			continue;
 		if (last < 0)
 			last = i;
@@ -137,7 +134,7 @@ floor_line(struct cart *c, struct shopper *s, struct fitem *f, long long qty,
  * longer carries it.  The dropper is the shopper with a unit in the cart
  * whose hand came nearest the spot in the LOOK_S before it first showed
  * (a hand hides the item it lets go of, so it shows as the hand leaves),
- * the product the one they took last and still hold.  Sure only with that
+ * and it is the product they took last and still hold.  Sure only with that
  * hand at the spot and everybody else APART_M farther; a cart with several
  * products makes the product a guess too.  When nobody near holds
  * anything (the left-behind rule came first), nothing is taken twice.
