@@ -307,17 +307,18 @@ on_floor(struct cart *c, const struct wo_ev *ev)
 
 /*
  * The hand nearest the spot among those within AT_M of it after t: its
- * shopper, its distance in *dist and the latest time any was there in
- * *tnear; NULL when none came.
+ * shopper, its distance in *dist, and the first and the latest time any
+ * was there in *tfirst and *tnear; NULL when none came.
  */
 static struct shopper *
 hand_at(struct cart *c, const struct fitem *f, double t, double *dist,
-    double *tnear)
+    double *tfirst, double *tnear)
 {
 	struct shopper *best = NULL;
 	int i, j, k;
 
 	*dist = AT_M;
+	*tfirst = INFINITY;
 	*tnear = -1;
 	for (i = 0; i < c->nsh; i++)
 		for (j = 0; j < c->sh[i].nh; j++) {
@@ -329,6 +330,7 @@ hand_at(struct cart *c, const struct fitem *f, double t, double *dist,
 
 				if (d > AT_M)
 					continue;
+				*tfirst = fmin(*tfirst, m->ts);
 				*tnear = fmax(*tnear, m->ts);
 				if (d <= *dist) {
 					*dist = d;
@@ -341,18 +343,19 @@ hand_at(struct cart *c, const struct fitem *f, double t, double *dist,
 
 /*
  * The clock of the moments.  An item left lying that went unseen while a
- * hand was at it (within AT_M), and is still unseen CLEAR_S after the
- * last hand left, was picked up: it goes back on the cart of whoever's
- * hand came nearest.  One that shows again when the hands have gone was
- * only hidden by them (a reach past it to a plate); one gone with no hand
- * near was hidden by a body, and stays.  Runs of sightings too short to
- * count, and items long unseen, are forgotten.
+ * hand was at it (within AT_M, by GONE_S after its last sighting), and is
+ * still unseen CLEAR_S after the last hand left, was picked up: it goes
+ * back on the cart of whoever's hand came nearest.  One that shows again
+ * when the hands have gone was only hidden by them (a reach past it to a
+ * plate); one gone with no hand there was hidden by a body or taken away
+ * unseen, and a hand that passes the spot later picks up nothing.  Runs
+ * of sightings too short to count, and items long unseen, are forgotten.
  */
 void
 floor_tick(struct cart *c, double ts)
 {
 	struct shopper *s;
-	double d, tnear;
+	double d, tfirst, tnear;
 	int i;
 
 	for (i = 0; i < c->nfl; ) {
@@ -369,8 +372,8 @@ floor_tick(struct cart *c, double ts)
 		}
 		i++;
 		if (f->state != F_LEFT || ts - f->last <= GONE_S ||
-		    (s = hand_at(c, f, f->last, &d, &tnear)) == NULL ||
-		    ts - tnear < CLEAR_S)
+		    (s = hand_at(c, f, f->last, &d, &tfirst, &tnear)) == NULL ||
+		    tfirst > f->last + GONE_S || ts - tnear < CLEAR_S)
 			continue;
 		f->state = F_PICKED;
 		f->seen = 0;
