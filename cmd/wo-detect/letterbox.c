@@ -24,9 +24,23 @@ letterbox(const struct img *im, float *dst, int nw, int nh, float *tmp)
 	int w, h, dx0, dy0, c, x, y, ix, iy;
 	float sx, sy, fx, fy, ws, hs;
 	const unsigned char *row;
-	float *d, *t;
-	size_t plane = (size_t)nw * nh;
+	float *d, *t, v[256];
+	size_t plane = (size_t)nw * nh, i;
 
+	/*
+	 * A frame of the network's size is only converted: the values the
+	 * scaling below gives it (every fraction 0), in one pass.
+	 */
+	if (im->w == nw && im->h == nh) {
+		for (i = 0; i < 256; i++)
+			v[i] = i / 255.0f;
+		for (i = 0; i < plane; i++) {
+			dst[i] = v[im->px[3 * i]];
+			dst[plane + i] = v[im->px[3 * i + 1]];
+			dst[2 * plane + i] = v[im->px[3 * i + 2]];
+		}
+		return;
+	}
 	if ((float)nw / im->w < (float)nh / im->h) {
 		w = nw;
 		h = (im->h * nw) / im->w;
