@@ -411,6 +411,21 @@ wo_store_plate(const struct wo_store *st, const char *id)
 }
 
 int
+wo_store_on_plate(const struct wo_store *st, double x, double y, double m)
+{
+	size_t i;
+
+	for (i = 0; i < st->nplates; i++) {
+		const struct wo_plate *p = &st->plates[i];
+
+		if (wo_in_rect(x, y, p->x - m, p->y - m, p->w + 2 * m,
+		    p->h + 2 * m))
+			return 1;
+	}
+	return 0;
+}
+
+int
 wo_store_cam(const struct wo_store *st, const char *id)
 {
 	size_t i;

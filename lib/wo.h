@@ -175,6 +175,9 @@ int	 wo_store_item(const struct wo_store *st, const char *sku);	/* -1 */
 int	 wo_store_plate(const struct wo_store *st, const char *id);
 int	 wo_store_cam(const struct wo_store *st, const char *id);
 int	 wo_store_gate(const struct wo_store *st, const char *id);
+/* Whether floor point (x, y) lies on a plate or within margin m of one. */
+int	 wo_store_on_plate(const struct wo_store *st, double x, double y,
+	    double m);
 
 /* money.c: integer minor units; tax rounded half away from zero per line. */
 long long wo_tax(long long amount, double rate);

@@ -23,21 +23,6 @@
 #define CLEAR_S		0.5	/* s after the hands left, still unseen: it was */
 #define FORGET_S	600.0	/* s unseen before an item is forgotten */
 
-static int
-on_plate(const struct wo_store *st, double x, double y)
-{
-	size_t i;
-
-	for (i = 0; i < st->nplates; i++) {
-		const struct wo_plate *p = &st->plates[i];
-
-		if (wo_in_rect(x, y, p->x - ON_PLATE, p->y - ON_PLATE,
-		    p->w + 2 * ON_PLATE, p->h + 2 * ON_PLATE))
-			return 1;
-	}
-	return 0;
-}
-
 /*
  * How near the shopper came to (x, y) in [t0, t1]: by a hand (*byhand
  * set), else by the body plus BODY_PENALTY.
@@ -251,7 +236,7 @@ on_floor(struct cart *c, const struct wo_ev *ev)
 		}
 		x = json_number_value(jx);
 		y = json_number_value(jy);
-		if (on_plate(c->st, x, y))
+		if (wo_store_on_plate(c->st, x, y, ON_PLATE))
 			continue;
 		for (j = 0; j < c->nfl; j++)
 			if (hypot(c->fl[j].x - x, c->fl[j].y - y) < bd) {

@@ -34,31 +34,6 @@ in_hand(const struct moment *m, const struct box *b)
 	return 0;
 }
 
-static int
-on_plate(const struct wo_store *st, double x, double y)
-{
-	size_t i;
-
-	for (i = 0; i < st->nplates; i++) {
-		const struct wo_plate *p = &st->plates[i];
-
-		if (wo_in_rect(x, y, p->x - ON_PLATE, p->y - ON_PLATE,
-		    p->w + 2 * ON_PLATE, p->h + 2 * ON_PLATE))
-			return 1;
-	}
-	return 0;
-}
-
-/*
- * The items of the moment that lie on the floor: an item box of at least
- * minconf that touches no hand box of its picture, lies within NEAR_HAND
- * of no hand and NEAR_BODY of no person on the floor, and on no plate.  Such an item lies at height 0,
- * so its box centre through the homography is where it lies.  Views from
- * different cameras within ITEM_FUSE are one item (strongest first).
- * Returns an array of {x, y, conf}, or NULL when there is none: a moment
- * without one writes nothing.  Units on the plates are shelf stock, and an
- * item held, or in a hand reaching down for it, is no item left behind.
- */
 /* Stronger first; ties in input order, which keeps the output stable. */
 static int
 byconf(const void *a, const void *b)
@@ -71,6 +46,17 @@ byconf(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * The items of the moment that lie on the floor: an item box of at least
+ * minconf that touches no hand box of its picture, lies within NEAR_HAND
+ * of no hand and NEAR_BODY of no person on the floor, and on no plate.
+ * Such an item lies at height 0, so its box centre through the homography
+ * is where it lies.  Views from different cameras within ITEM_FUSE are one
+ * item (strongest first).  Returns an array of {x, y, conf}, or NULL when
+ * there is none: a moment without one writes nothing.  Units on the plates
+ * are shelf stock, and an item held, or in a hand reaching down for it, is
+ * no item left behind.
+ */
 json_t *
 floor_items(const struct wo_store *st, const struct moment *m,
     double minconf)
@@ -94,7 +80,7 @@ floor_items(const struct wo_store *st, const struct moment *m,
 		if (in_hand(m, b) || !wo_homog(st->cams[b->cam].H,
 		    b->x + b->w / 2, b->y + b->h / 2, &x, &y) ||
 		    x < 0 || y < 0 || x > st->floor_w || y > st->floor_h ||
-		    on_plate(st, x, y))
+		    wo_store_on_plate(st, x, y, ON_PLATE))
 			continue;
 		for (j = 0; j < m->nhand; j++)
 			if (hypot(m->hand[j].x - x, m->hand[j].y - y) < NEAR_HAND)
