@@ -70,7 +70,7 @@ shopper_free(struct shopper *s)
 	free(s->visit);
 }
 
-static double
+double
 r3(double x)
 {
 	return round(x * 1000) / 1000;
