@@ -28,6 +28,8 @@ CURL_LIBS	:= $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
 DARKNET_DIR	 = /usr/lib/darknet
 DARKNET_CFLAGS	 = -I$(DARKNET_DIR)/include
 DARKNET_LIBS	 = -L$(DARKNET_DIR) -Wl,-rpath,$(DARKNET_DIR) -ldarknet
+BLAS_CFLAGS	:= $(shell pkg-config --cflags openblas 2>/dev/null)
+BLAS_LIBS	:= $(shell pkg-config --libs openblas 2>/dev/null || echo -lopenblas)
 THREAD_LIBS	 = -pthread
 
 TOOLS	 = wo-sim wo-eval wo-capture wo-weigh wo-detect wo-track wo-cart \
@@ -50,7 +52,7 @@ $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(JANSSON_CFLAGS) $(EXTRA_CFLAGS) $(ALLCFLAGS) -c -o $@ $<
 
-$(B)/cmd/wo-detect.o $(B)/cmd/wo-detect/%.o: EXTRA_CFLAGS = $(DARKNET_CFLAGS) $(PNG_CFLAGS) -DWO_MODEL_DIR='"$(CURDIR)/models"'
+$(B)/cmd/wo-detect.o $(B)/cmd/wo-detect/%.o: EXTRA_CFLAGS = $(DARKNET_CFLAGS) $(BLAS_CFLAGS) $(PNG_CFLAGS) -DWO_MODEL_DIR='"$(CURDIR)/models"'
 $(B)/cmd/wo-sim.o $(B)/cmd/wo-sim/%.o: EXTRA_CFLAGS = $(PNG_CFLAGS)
 $(B)/cmd/wo-draw.o $(B)/cmd/wo-draw/%.o: EXTRA_CFLAGS = $(PNG_CFLAGS)
 $(B)/cmd/wo-weigh.o $(B)/cmd/wo-weigh/%.o: EXTRA_CFLAGS = $(SERIAL_CFLAGS)
@@ -79,7 +81,7 @@ $(B)/bin/wo-weigh: $(call objs,wo-weigh) $(LIBWO)
 	$(LINK) $(call objs,wo-weigh) $(LIBWO) $(JANSSON_LIBS) $(SERIAL_LIBS) $(THREAD_LIBS) -lm
 $(B)/bin/wo-detect: $(call objs,wo-detect) $(LIBWO)
 	@mkdir -p $(@D)
-	$(LINK) $(call objs,wo-detect) $(LIBWO) $(JANSSON_LIBS) $(DARKNET_LIBS) $(JPEG_LIBS) $(PNG_LIBS) $(THREAD_LIBS) -lm
+	$(LINK) $(call objs,wo-detect) $(LIBWO) $(JANSSON_LIBS) $(DARKNET_LIBS) $(BLAS_LIBS) $(JPEG_LIBS) $(PNG_LIBS) $(THREAD_LIBS) -lm
 $(B)/bin/wo-track: $(call objs,wo-track) $(LIBWO)
 	@mkdir -p $(@D)
 	$(LINK) $(call objs,wo-track) $(LIBWO) $(JANSSON_LIBS) $(JPEG_LIBS) $(PNG_LIBS) -lm

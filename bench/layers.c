@@ -4,15 +4,20 @@
  * network on one input the way Darknet's forward_network does (each
  * layer's forward on the one before's output) and times each layer, which
  * Darknet's own loop and network_predict cannot tell apart.  The input is
- * noise: a layer's time does not depend on its values.
+ * noise: a layer's time does not depend on its values.  It is linked with
+ * wo-detect's kernels.c, whose loops the layers run unless KERNELS is
+ * "darknet".
  *
- * usage: layers CFG WEIGHTS RUNS
+ * usage: layers CFG WEIGHTS RUNS [KERNELS]
  */
 #include <darknet.h>
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+
+#include "detect.h"
 
 static const char *
 kind(LAYER_TYPE t)
@@ -45,8 +50,9 @@ main(int argc, char *argv[])
 	float *in;
 	int i, r, runs;
 
-	if (argc != 4 || (runs = atoi(argv[3])) < 1)
-		errx(2, "usage: layers cfg weights runs");
+	if (argc < 4 || argc > 5 || (runs = atoi(argv[3])) < 1)
+		errx(2, "usage: layers cfg weights runs [kernels]");
+	kernels_init(argc == 5 && strcmp(argv[4], "darknet") == 0);
 	net = load_network(argv[1], argv[2], 0);
 	set_batch_network(net, 1);
 	if ((sum = calloc(net->n, sizeof(*sum))) == NULL ||

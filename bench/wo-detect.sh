@@ -27,6 +27,13 @@ done
 for s in decode resize network nms json; do
 	awk -v s=$s '$2 == s { print "wo-detect -j 1 " s ": " $3 " ms/frame" }' stats1
 done
+# The same with Darknet's own matrix product, im2col and activations.
+t0=$(now)
+wo-detect -j 1 --stats --darknet-kernels <in >out 2>statsd
+t1=$(now)
+echo "wo-detect -j 1 --darknet-kernels: $(rate "$t0" "$t1") frames/s"
+awk '$2 == "network" { print "wo-detect -j 1 --darknet-kernels network: " \
+    $3 " ms/frame" }' statsd
 
 # Darknet's loop reads image paths on standard input and draws its labels
 # from data/labels, relative to the working directory.
@@ -41,7 +48,13 @@ tr ':' '\n' <dn.out | awk '/Predicted in/ { s += $3; n++ } END {
 	if (n) printf "darknet network alone: %.3f ms/frame\n", 1000 * s / n }'
 
 # Inside the network: each layer's time, from bench/layers.c, which runs
-# the layers one by one as Darknet's forward_network does.
-cc -O2 -I/usr/lib/darknet/include -o layers "$ROOT/bench/layers.c" \
-    -L/usr/lib/darknet -Wl,-rpath,/usr/lib/darknet -ldarknet
+# the layers one by one as Darknet's forward_network does, with
+# wo-detect's kernels and then with Darknet's.
+dn=/usr/lib/darknet
+cc -O2 -I$dn/include -I"$ROOT/lib" -I"$ROOT/cmd/wo-detect" \
+    $(pkg-config --cflags openblas jansson) -o layers "$ROOT/bench/layers.c" \
+    "$ROOT/cmd/wo-detect/kernels.c" "$WO_BIN/../libwo.a" -L$dn \
+    -Wl,-rpath,$dn -ldarknet $(pkg-config --libs openblas jansson) -lm
 ./layers "$ROOT/models/store.cfg" "$ROOT/models/store.weights" 50 2>/dev/null
+./layers "$ROOT/models/store.cfg" "$ROOT/models/store.weights" 50 darknet \
+    2>/dev/null | sed 's/^/darknet kernels: /'

@@ -48,4 +48,8 @@ int	 net_detect(struct net *n, int fw, int fh, float thresh, float nms,
 
 double	 mono(void);
 
+/* kernels.c: the loops of Darknet's that run here instead. */
+void	 kernels_init(int use_darknet);
+long	 kernels_calls(void);
+
 #endif

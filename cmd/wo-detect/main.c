@@ -16,10 +16,10 @@
 #endif
 
 static const char usage[] =
-    "wo-detect [--strict] [--stats] [-j workers] [-m modeldir] [-n nms]\n"
-    "[-t thresh] [file ...]";
+    "wo-detect [--darknet-kernels] [--strict] [--stats] [-j workers]\n"
+    "[-m modeldir] [-n nms] [-t thresh] [file ...]";
 
-enum { OPT_STATS = WO_OPT_FIRST_FREE };
+enum { OPT_STATS = WO_OPT_FIRST_FREE, OPT_DARKNET_KERNELS };
 
 enum { WAITING, TAKEN, DONE };
 
@@ -45,6 +45,7 @@ static struct {
 	struct job	*ring;
 	int		 cap, head, count;
 	int		 eof;
+	int		 darknet_kernels;	/* --darknet-kernels */
 	int		 strict;	/* --strict, kept from libwo: see main */
 	int		 stop;		/* --strict met bad input, or stdout failed */
 	int		 outerr;	/* errno of the failed write, or 0 */
@@ -295,6 +296,9 @@ stats(struct worker *w, int nw)
 		fprintf(stderr, "%s: %-8s %8.3f ms/frame %5.1f%%\n", wo_prog,
 		    tname[k], g.frames ? 1e3 * g.t[k] / g.frames : 0.0,
 		    total > 0 ? 100 * g.t[k] / total : 0.0);
+	fprintf(stderr, "%s: kernels  %s, %ld calls ran here\n", wo_prog,
+	    g.darknet_kernels ? "Darknet's" : "wo-detect's (OpenBLAS)",
+	    kernels_calls());
 }
 
 /*
@@ -309,6 +313,7 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		WO_COMMON_LONGOPTS,
 		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "darknet-kernels", no_argument, NULL, OPT_DARKNET_KERNELS },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *dir = NULL;
@@ -343,6 +348,9 @@ main(int argc, char *argv[])
 		case OPT_STATS:
 			want_stats = 1;
 			break;
+		case OPT_DARKNET_KERNELS:
+			g.darknet_kernels = 1;
+			break;
 		default:
 			wo_usage(usage);
 		}
@@ -358,6 +366,7 @@ main(int argc, char *argv[])
 	if (dir == NULL && (dir = getenv("WO_MODEL_DIR")) == NULL)
 		dir = WO_MODEL_DIR;
 
+	kernels_init(g.darknet_kernels);
 	model_open(&g.m, dir);
 	w = wo_calloc(nw, sizeof(*w));
 	for (i = 0; i < nw; i++)
