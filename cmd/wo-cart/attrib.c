@@ -204,6 +204,18 @@ handled(const struct cart *c, const struct shopper *s, int plate, double t0,
 	return best;
 }
 
+/*
+ * Whether a candidate's hand was at the plate to share a merged pick: in
+ * it since t0, or seen within NEAR_HAND of it around t0.  A detector places
+ * hands loosely and misses moments, so the hand of a shopper taking one
+ * unit beside another may never be seen inside the plate, only at it.
+ */
+int
+at_hand(const struct cand *cd)
+{
+	return cd->inplate || (cd->byhand && cd->dist <= NEAR_HAND);
+}
+
 /* How many candidates were seen taking (or bringing) an item. */
 int
 takers(const struct cand *cd, int n)

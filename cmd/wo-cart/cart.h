@@ -118,6 +118,7 @@ void	 sample_add(struct shopper *s, const struct sample *sm, double keep);
 int	 candidates(const struct cart *c, int plate, double t0, int pick,
 	    struct cand *out);
 int	 takers(const struct cand *cd, int n);
+int	 at_hand(const struct cand *cd);
 double	 to_plate(const struct wo_plate *p, double x, double y);
 const struct sample *moment(const struct shopper *s, double t);
 double	 body_dist(const struct cart *c, const struct shopper *s, int plate,

@@ -323,14 +323,14 @@ stock(const struct wo_ev *ev, int p)
  * the cart of whoever took it, so when nobody near holds one, every open
  * cart is tried, with the confidence halved for the guess.
  */
-/* How many candidates had a hand in the plate. */
+/* How many candidates had a hand at the plate. */
 static int
 at_plate(const struct cand *cd, int n)
 {
 	int i, k = 0;
 
 	for (i = 0; i < n; i++)
-		if (cd[i].inplate)
+		if (at_hand(&cd[i]))
 			k++;
 	return k;
 }
@@ -621,7 +621,7 @@ on_weight(const struct wo_ev *ev)
 		 * more takes longer, and the change settled after it.
 		 */
 		for (i = 0; i < n && m < wt.qty; i++)
-			if (seen ? cd[i].item > 0 : cd[i].inplate)
+			if (seen ? cd[i].item > 0 : at_hand(&cd[i]))
 				cd[m++] = cd[i];
 		for (i = 1, last = 0; i < m; i++)
 			if (cd[i].lastin > cd[last].lastin)
