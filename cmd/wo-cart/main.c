@@ -497,8 +497,12 @@ side_by_side(const struct wo_plate *p, const struct wo_plate *q,
  * overlaps in time a pick on the plate beside it given to the one standing
  * before that, and a hand of either was seen in the middle between them,
  * the two picks are swapped: this one to the other shopper (cd reordered),
- * the other's line moved to this one.  Returns the factor on the
- * confidence, as one_reach.
+ * the other's line moved to this one.  Arms cross only while both reach,
+ * so bodies and hands are looked at from a second before the later of the
+ * two changes: a second before the earlier one, a shopper who walked up
+ * and reached at once may still have been on the way, and the hands they
+ * carried past were not reaching.  Returns the factor on the confidence,
+ * as one_reach.
  */
 static double
 crossed(const struct wo_ev *ev, int p, double t0, double t1, struct cand *cd,
@@ -518,13 +522,13 @@ crossed(const struct wo_ev *ev, int p, double t0, double t1, struct cand *cd,
 			continue;
 		q = wo_store_plate(c.st, l->plate);
 		pq = &c.st->plates[q];
-		from = fmin(t0, l->t0) - SETTLED_S;
+		from = fmax(t0, l->t0) - SETTLED_S;
 		if ((ma = moment(a, from)) == NULL ||
 		    (mb = moment(b, from)) == NULL ||
 		    !side_by_side(pp, pq, ma, mb) ||
 		    to_plate(pp, ma->x, ma->y) >= to_plate(pp, mb->x, mb->y) ||
 		    to_plate(pq, mb->x, mb->y) >= to_plate(pq, ma->x, ma->y) ||
-		    hands_between(&c, a, b, p, q, fmin(t0, l->t0) - REACH_S,
+		    hands_between(&c, a, b, p, q, fmax(t0, l->t0) - REACH_S,
 		    fmax(t0, l->t0)) == 0)
 			continue;
 		move_line(b, l, a, ev->ts);
