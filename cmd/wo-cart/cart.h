@@ -67,6 +67,7 @@ struct plate {
 struct entry {
 	char	*account;
 	double	 ts;
+	double	 seen;		/* the body bound to it first seen then, or 0 */
 };
 
 /* An item seen lying on the floor; items do not move, so its place is it. */

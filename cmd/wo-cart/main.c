@@ -30,6 +30,7 @@ static const char usage[] =
 #define CLOSE_M		0.25	/* m between two bodies: one on top of the other */
 #define SWAP_S		15.0	/* s such a meeting casts doubt on identities */
 #define SWAP_CONF	0.5	/* picks made by a track that may have swapped */
+#define GATE_CONF	0.5	/* a visit whose body may be another entrant's */
 
 static struct cart c;
 
@@ -746,8 +747,14 @@ on_track(const struct wo_ev *ev)
 	if (s->nh == 0 && s->first == 0)
 		s->first = ev->ts;
 	s->last = ev->ts;
-	if (json_is_string(acct) && s->account == NULL)
+	if (json_is_string(acct) && s->account == NULL) {
+		int e;
+
 		s->account = wo_strdup(json_string_value(acct));
+		if ((e = entry_of(s->account, s->first + 5)) >= 0 &&
+		    c.ent[e].seen == 0)
+			c.ent[e].seen = s->first;
+	}
 	sm.ts = ev->ts;
 	hands = json_object_get(ev->obj, "hands");
 	json_array_foreach(hands, i, h) {
@@ -807,7 +814,38 @@ on_entry(const struct wo_ev *ev)
 		c.ent[c.nent++].account = wo_strdup(account);
 	}
 	c.ent[i].ts = ev->ts;
+	c.ent[i].seen = 0;
 	state_save(&c);
+}
+
+/*
+ * Another account's entry that fits the time this shopper was first seen
+ * better than the shopper's own, and better than the body bound to it
+ * (none, or one first seen farther from it): two shoppers passed the gate
+ * close together, one of them unseen there, and the tracker bound the
+ * body it saw to the entry waiting longest (busy seed 14: the second of
+ * two entrants 0.55 s apart took the first's account, and the next
+ * entrant the second's).  Which body is whose is then a guess.  Returns
+ * its index in c.ent, or -1.
+ */
+static int
+entered_with(const struct shopper *s)
+{
+	double fit, d, best = INFINITY;
+	int i, own, near = -1;
+
+	if (s->account == NULL || (own = entry_of(s->account, s->first + 5)) < 0)
+		return -1;
+	fit = fabs(c.ent[own].ts - s->first);
+	for (i = 0; i < c.nent; i++) {
+		d = fabs(c.ent[i].ts - s->first);
+		if (i != own && d < fit && d < best && (c.ent[i].seen == 0 ||
+		    fabs(c.ent[i].seen - c.ent[i].ts) > d)) {
+			best = d;
+			near = i;
+		}
+	}
+	return near;
 }
 
 static void
@@ -817,11 +855,13 @@ checkout(struct shopper *s, double ts)
 	long long sub = 0, tax = 0, total, amt;
 	double conf = 1;
 	const char *v = visit_of(s);
-	int i, j, k;
+	int i, j, k, e;
 
 	for (i = 0; i < s->nln; i++)
 		if (s->ln[i].conf < conf)
 			conf = s->ln[i].conf;
+	if ((e = entered_with(s)) >= 0 && conf > GATE_CONF)
+		conf = GATE_CONF;
 	/* One line per product, in the order first taken; net of put-backs. */
 	for (i = 0; i < s->nln; i++) {
 		const char *sku = s->ln[i].sku;
@@ -861,6 +901,9 @@ checkout(struct shopper *s, double ts)
 	json_object_set_new(x, "conf", json_real(r3(conf)));
 	json_object_set_new(x, "review", json_boolean(conf < c.review));
 	json_object_set_new(x, "track", json_integer(s->track));
+	if (e >= 0)
+		json_object_set_new(x, "entered", json_pack("{s:s,s:f}",
+		    "account", c.ent[e].account, "ts", c.ent[e].ts));
 	emit(x);
 }
 

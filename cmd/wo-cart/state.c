@@ -85,8 +85,9 @@ dump(const struct cart *c)
 	}
 	en = json_array();
 	for (i = 0; i < c->nent; i++)
-		json_array_append_new(en, json_pack("{s:s,s:f}",
-		    "account", c->ent[i].account, "ts", c->ent[i].ts));
+		json_array_append_new(en, json_pack("{s:s,s:f,s:f}",
+		    "account", c->ent[i].account, "ts", c->ent[i].ts,
+		    "seen", c->ent[i].seen));
 	dn = json_array();
 	for (i = 0; i < c->ndone; i++)
 		json_array_append_new(dn, json_string(c->done[i]));
@@ -307,6 +308,9 @@ state_load(struct cart *c, const char *path)
 		if (acct == NULL)
 			badstate(path, "an entry has no account");
 		c->ent[c->nent].account = wo_strdup(acct);
+		/* Absent from the state files of earlier versions: 0. */
+		c->ent[c->nent].seen = json_number_value(json_object_get(o,
+		    "seen"));
 		c->ent[c->nent++].ts = json_number_value(json_object_get(o,
 		    "ts"));
 	}
