@@ -770,7 +770,10 @@ meeting_add(struct shopper *s, long long other, double first, double last)
 /*
  * Notes that s stands on top of track other at ts.  The moments of one
  * meeting join up until wo-track vouches for it; a moment after that is
- * a new meeting, which the verdict did not see.
+ * a new meeting, which the verdict did not see, and so is one more than
+ * SWAP_S after the last: the old meeting doubts nothing more, and joined
+ * to the new one it would keep the verdict on the new one from covering
+ * it.
  */
 static void
 meet(struct shopper *s, long long other, double ts)
@@ -782,7 +785,7 @@ meet(struct shopper *s, long long other, double ts)
 		if (s->mt[i].other == other && (m == NULL ||
 		    s->mt[i].last > m->last))
 			m = &s->mt[i];
-	if (m != NULL && !m->kept)
+	if (m != NULL && !m->kept && m->last >= ts - SWAP_S)
 		m->last = ts;
 	else
 		meeting_add(s, other, ts, ts);
