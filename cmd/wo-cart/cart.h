@@ -32,6 +32,17 @@ struct line {
 	long long alt;
 };
 
+/*
+ * Another track this one was seen on top of, from the first moment to the
+ * latest; kept once wo-track's met event has vouched that neither came out
+ * of that meeting with the other's identity.
+ */
+struct meeting {
+	long long other;
+	double	 first, last;
+	int	 kept;
+};
+
 struct shopper {
 	long long track;
 	char	*account;	/* NULL until the gate binds one */
@@ -45,8 +56,8 @@ struct shopper {
 	int	 seq;		/* cart lines made, for their ids */
 	double	 empty;		/* seen with no hand since, or 0 */
 	int	 left;		/* what it held then was left behind */
-	double	 close;		/* last seen on top of another track, or 0 */
-	long long closeto;	/* that track */
+	struct meeting *mt;	/* the tracks it met lately */
+	int	 nmt, capmt;
 };
 
 /* What a plate holds besides its planogram product: put-backs that strayed. */
@@ -103,6 +114,10 @@ struct cart {
 	double	 saved;		/* now, when the state was last saved */
 	const char *state;	/* -S file, or NULL */
 };
+
+/* main.c */
+struct meeting *meeting_add(struct shopper *s, long long other, double first,
+	    double last);
 
 /* attrib.c */
 struct cand {

@@ -35,6 +35,20 @@ dump_hist(const struct shopper *s)
 	return a;
 }
 
+/* The tracks a shopper met lately: [other, first, last, kept]. */
+static json_t *
+dump_meetings(const struct shopper *s)
+{
+	json_t *a = json_array();
+	int j;
+
+	for (j = 0; j < s->nmt; j++)
+		json_array_append_new(a, json_pack("[I,f,f,b]",
+		    (json_int_t)s->mt[j].other, s->mt[j].first, s->mt[j].last,
+		    s->mt[j].kept));
+	return a;
+}
+
 static json_t *
 dump(const struct cart *c)
 {
@@ -61,14 +75,13 @@ dump(const struct cart *c)
 			json_array_append_new(ln, o);
 		}
 		json_array_append_new(sh, json_pack(
-		    "{s:I,s:o,s:o,s:f,s:f,s:i,s:o,s:f,s:b,s:o,s:f,s:I}",
+		    "{s:I,s:o,s:o,s:f,s:f,s:i,s:o,s:f,s:b,s:o,s:o}",
 		    "track", (json_int_t)s->track,
 		    "account", s->account ? json_string(s->account) : json_null(),
 		    "visit", s->visit ? json_string(s->visit) : json_null(),
 		    "first", s->first, "last", s->last, "seq", s->seq,
 		    "lines", ln, "empty", s->empty, "left", s->left,
-		    "hist", dump_hist(s), "close", s->close,
-		    "closeto", (json_int_t)s->closeto));
+		    "hist", dump_hist(s), "meetings", dump_meetings(s)));
 	}
 	pl = json_object();
 	for (i = 0; i < (int)c->st->nplates; i++) {
@@ -201,6 +214,34 @@ load_hist(const char *path, struct shopper *s, json_t *a)
 	}
 }
 
+/*
+ * Files of earlier versions kept only the latest meeting, as "close" (its
+ * time, 0 none) and "closeto"; older ones none.
+ */
+static void
+load_meetings(const char *path, struct shopper *s, json_t *o)
+{
+	json_t *a = json_object_get(o, "meetings"), *m;
+	double close = json_number_value(json_object_get(o, "close"));
+	size_t i;
+
+	if (a == NULL) {
+		if (close > 0)
+			meeting_add(s, json_integer_value(json_object_get(o,
+			    "closeto")), close, close);
+		return;
+	}
+	json_array_foreach(a, i, m) {
+		if (json_array_size(m) != 4)
+			badstate(path, "a meeting is not [other, first, last, "
+			    "kept]");
+		meeting_add(s, json_integer_value(json_array_get(m, 0)),
+		    json_number_value(json_array_get(m, 1)),
+		    json_number_value(json_array_get(m, 2)))->kept =
+		    json_is_true(json_array_get(m, 3));
+	}
+}
+
 /* Reads the state back; a missing file is a first start, a bad one fatal. */
 void
 state_load(struct cart *c, const char *path)
@@ -235,9 +276,7 @@ state_load(struct cart *c, const char *path)
 		s->seq = json_integer_value(json_object_get(o, "seq"));
 		s->empty = json_number_value(json_object_get(o, "empty"));
 		s->left = json_is_true(json_object_get(o, "left"));
-		/* Absent from the state files of earlier versions: 0. */
-		s->close = json_number_value(json_object_get(o, "close"));
-		s->closeto = json_integer_value(json_object_get(o, "closeto"));
+		load_meetings(path, s, o);
 		load_hist(path, s, json_object_get(o, "hist"));
 		l = json_object_get(o, "lines");
 		json_array_foreach(l, j, v) {

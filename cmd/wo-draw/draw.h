@@ -85,6 +85,10 @@ struct line {			/* one cart event */
 	char		*sku, *account, *id, *visit;
 };
 
+struct spot {			/* an item wo-track saw lying on the floor */
+	double		 ts, x, y, conf;
+};
+
 struct box {
 	char		*cls;
 	double		 conf, x, y, w, h;
@@ -107,6 +111,8 @@ struct scene {
 	size_t		 nc, capc;
 	struct line	*l;
 	size_t		 nl, capl;
+	struct spot	*f;		/* floor events' items */
+	size_t		 nf, capf;
 	int		 k;		/* scale of the drawings */
 };
 

@@ -293,6 +293,45 @@ on_weight(const struct wo_ev *ev)
 	sc.c[sc.nc++] = c;
 }
 
+/* A floor event: the items wo-track saw lying on the floor at that moment. */
+static void
+on_floor(const struct wo_ev *ev)
+{
+	struct spot f;
+	json_t *a, *it, *x, *y, *cf;
+	size_t i;
+
+	a = json_object_get(ev->obj, "items");
+	if (!json_is_array(a)) {
+		wo_evbad(ev, "floor event: items is not an array");
+		return;
+	}
+	/* All checked first: a bad item drops the event, not half of it. */
+	json_array_foreach(a, i, it) {
+		x = json_object_get(it, "x");
+		y = json_object_get(it, "y");
+		if (!json_is_number(x) || !json_is_number(y)) {
+			wo_evbad(ev, "floor event: items[%zu] has no x and y",
+			    i);
+			return;
+		}
+	}
+	json_array_foreach(a, i, it) {
+		f.ts = ev->ts;
+		f.x = json_number_value(json_object_get(it, "x"));
+		f.y = json_number_value(json_object_get(it, "y"));
+		cf = json_object_get(it, "conf");
+		f.conf = json_is_number(cf) ? json_number_value(cf) : 1;
+		sc.f = grow(sc.f, &sc.capf, sc.nf, sizeof(*sc.f));
+		sc.f[sc.nf++] = f;
+		if (o.map != NULL) {
+			hist.f = grow(hist.f, &hist.capf, hist.nf,
+			    sizeof(*hist.f));
+			hist.f[hist.nf++] = f;
+		}
+	}
+}
+
 static void
 add_line(struct scene *s, const struct line *l)
 {
@@ -439,6 +478,10 @@ prune(double now)
 			free(sc.l[i].account);
 		}
 	sc.nl = n;
+	for (i = n = 0; i < sc.nf; i++)
+		if (sc.f[i].ts + STALE_S >= oldest)
+			sc.f[n++] = sc.f[i];
+	sc.nf = n;
 }
 
 /* Frames wait until the stream is o.ahead seconds past them. */
@@ -475,13 +518,15 @@ free_scene(struct scene *s)
 	free(s->s);
 	free(s->c);
 	free(s->l);
+	free(s->f);
 }
 
 /*
  * wo-draw: passes every event through unchanged and, once the stream has
  * gone o.ahead seconds past a frame event, draws onto that frame the boxes
- * of the detector, the tracks and their hands, the plates whose weight
- * changes, and the cart lines, into DIR/CAM/MS.png with an index.
+ * of the detector, the tracks and their hands, the items lying on the
+ * floor, the plates whose weight changes, and the cart lines, into
+ * DIR/CAM/MS.png with an index.
  */
 int
 main(int argc, char *argv[])
@@ -507,6 +552,8 @@ main(int argc, char *argv[])
 			on_weight(&ev);
 		else if (strcmp(ev.type, "cart") == 0)
 			on_cart(&ev);
+		else if (strcmp(ev.type, "floor") == 0)
+			on_floor(&ev);
 		wo_pass(&ev);
 		drain(ev.ts);
 		wo_ev_free(&ev);

@@ -210,6 +210,36 @@ draw_tracks(const struct scene *sc, const struct frame *f, struct img *im,
 	}
 }
 
+/*
+ * Items wo-track saw lying on the floor in the last STALE_S: a ring where
+ * each lies, in the detector's item colour, at the latest sighting only.
+ */
+static void
+draw_floor(const struct scene *sc, const struct frame *f, struct img *im,
+    struct layout *lay, double fx)
+{
+	const struct wo_cam *cam = &sc->st->cams[f->cam];
+	const struct spot *s;
+	double u, v, t = f->ts, last = -INFINITY;
+	size_t i;
+	char buf[32];
+	int k = sc->k;
+
+	for (i = 0; i < sc->nf; i++)
+		if (sc->f[i].ts <= t && t - sc->f[i].ts <= STALE_S)
+			last = fmax(last, sc->f[i].ts);
+	for (i = 0; i < sc->nf; i++) {
+		s = &sc->f[i];
+		if (s->ts != last || !proj(cam, fx, s->x, s->y, &u, &v) ||
+		    !inside(im, u, v))
+			continue;
+		paint_ring(im, u, v, 5 * k, class_rgb("item"), 2 * k);
+		snprintf(buf, sizeof(buf), "floor %.2f", s->conf);
+		paint_label(im, lay, u + 6 * k, v - text_h(k) / 2.0, buf, black,
+		    class_rgb("item"), k);
+	}
+}
+
 /* Cart lines from the start of their weight change until CAPTION_S after. */
 static void
 draw_lines(const struct scene *sc, const struct frame *f, struct img *im,
@@ -262,6 +292,7 @@ scene_draw(const struct scene *sc, const struct frame *f, struct img *im,
 	draw_plates(sc, f, im, &lay, sx * k, plates);
 	/* In this order the detector's labels give way to the decisions'. */
 	draw_tracks(sc, f, im, &lay, sx * k);
+	draw_floor(sc, f, im, &lay, sx * k);
 	draw_lines(sc, f, im, &lay, sx * k, lines);
 	draw_boxes(sc, f, im, &lay, sx * k, sy * k);
 	layout_paint(im, &lay);
@@ -406,6 +437,10 @@ scene_map(const struct scene *sc, const char *visit, struct img *im)
 		paint_label(im, lay, mx(&m, s->x) + 6 * k, my(&m, s->y) - 6 * k -
 		    text_h(k), buf, black, c, k);
 	}
+	/* Where items were seen lying on the floor, whoever left them. */
+	for (i = 0; i < sc->nf; i++)
+		paint_ring(im, mx(&m, sc->f[i].x), my(&m, sc->f[i].y), 3 * k,
+		    class_rgb("item"), k);
 	/* Who was charged for each change: the track where it stood at t0. */
 	for (i = 0; i < sc->nl; i++) {
 		l = &sc->l[i];

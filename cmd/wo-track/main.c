@@ -24,7 +24,6 @@ static const char usage[] =
 #define LOST_GATE_MAX	3.0	/* m, the widest a lost track's gate grows */
 #define EXIT_AFTER	0.3	/* s unseen in an exit gate before exit */
 #define EXIT_FRAMES	2	/* ... and at least this many frames' time */
-#define COAST		2.0	/* s a lost track is predicted on and shown */
 #define DROP_AFTER	600	/* s unseen anywhere before a track is dropped */
 #define STRAY_HITS	10	/* views to confirm a track born off the gate */
 #define GATE_HITS	2	/* views to confirm one born in the gate, unbound */
@@ -33,7 +32,6 @@ static const char usage[] =
 #define HAND_FUSE	0.25	/* m, likewise for hands */
 #define APP_W		1.0	/* m of distance worth a wholly different look */
 #define APP_RATE	0.1	/* how fast a track's look follows its views */
-#define APP_APART	0.8	/* m to the next person for a view to teach it */
 
 struct entry {
 	char	*gate, *account;
@@ -119,18 +117,29 @@ find_entry(double x, double y, double t)
 	return -1;
 }
 
+/* A view with colours and nobody else in it: one person's look. */
+int
+alone(const struct obs *o)
+{
+	int j;
+
+	if (!o->hashist)
+		return 0;
+	for (j = 0; j < mo.nperson; j++)
+		if (&mo.person[j] != o && hypot(mo.person[j].x - o->x,
+		    mo.person[j].y - o->y) < APP_APART)
+			return 0;
+	return 1;
+}
+
 /* A view teaches a track its look only when nobody else is in it. */
 static void
 learn(struct trk *k, const struct obs *o)
 {
 	int j;
 
-	if (!o->hashist)
+	if (!alone(o))
 		return;
-	for (j = 0; j < mo.nperson; j++)
-		if (&mo.person[j] != o && hypot(mo.person[j].x - o->x,
-		    mo.person[j].y - o->y) < APP_APART)
-			return;
 	for (j = 0; j < NHIST; j++)
 		k->app[j] = k->hasapp ? k->app[j] * (1 - APP_RATE) +
 		    o->hist[j] * APP_RATE : o->hist[j];
@@ -472,6 +481,7 @@ step(void)
 		wo_write(x);
 		json_decref(x);
 	}
+	meet_step(t);
 	/* Items left lying about, for the carts: a moment without is silent. */
 	if ((items = floor_items(st, &mo, hi_conf)) != NULL) {
 		json_t *x = wo_ev_new("floor", t);
@@ -670,6 +680,7 @@ main(int argc, char *argv[])
 	free(mo.person);
 	free(mo.hand);
 	hands_free();
+	meet_free();
 	wo_in_close(in);
 	wo_store_free(st);
 	return wo_close_out();

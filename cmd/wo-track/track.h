@@ -62,8 +62,10 @@ void	 obs_near(const struct obs *o, const double p[2], const double q[2],
 int	 appear(const char *path, struct moment *m, int from);
 double	 hist_sim(const float *a, const float *b);
 
-/* main.c: the tracks, shared with hands.c. */
+/* main.c: the tracks, shared with hands.c and meet.c. */
 #define REACH		1.0	/* m from a person's centre to their hand */
+#define COAST		2.0	/* s a lost track is predicted on and shown */
+#define APP_APART	0.8	/* m to the next person for a view to teach it */
 
 struct trk {
 	int	 id;
@@ -85,6 +87,12 @@ struct trk {
 extern struct trk *trk;
 extern int ntrk;
 extern struct moment mo;
+
+int	 alone(const struct obs *o);
+
+/* meet.c */
+void	 meet_step(double t);
+void	 meet_free(void);
 
 /* floor.c */
 json_t	*floor_items(const struct wo_store *st, const struct moment *m,

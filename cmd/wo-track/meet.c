@@ -1,0 +1,177 @@
+/* meet.c: tracks that met, and whether each came out of the meeting as itself. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wo.h"
+#include "track.h"
+
+/*
+ * Two tracks closer than MEET_M may have traded identities: their views
+ * can merge into one box, and the motion that tells them apart is lost in
+ * the noise of where such a box puts a body.  Once they stand apart again,
+ * their looks say who is who: each track's look from before the meeting is
+ * kept, and the first MEET_VIEWS clean views of each after it (views that
+ * teach a look, see alone()) are compared with both.  Three views already
+ * average out one view's noise (in busy simulated stores the margins of
+ * kept() moved by less than 0.01 from five views to three), and the sooner
+ * the verdict, the more picks after the meeting it can vouch for.
+ */
+#define MEET_M		0.5	/* m, the closest two shoppers stand apart */
+#define MEET_VIEWS	3	/* clean views of each before the verdict */
+
+struct meet {
+	int	 id[2];		/* the two tracks */
+	double	 first, last;	/* when they were first and last that close */
+	float	 before[2][NHIST];	/* each one's look before the meeting */
+	float	 after[2][NHIST];	/* the sum of its clean views after */
+	int	 n[2];		/* ... how many */
+};
+
+static struct meet *mt;
+static int nmt, capmt;
+
+static struct trk *
+by_id(int id)
+{
+	int i;
+
+	for (i = 0; i < ntrk; i++)
+		if (trk[i].id == id)
+			return &trk[i];
+	return NULL;
+}
+
+static struct meet *
+find(int a, int b)
+{
+	int i;
+
+	for (i = 0; i < nmt; i++)
+		if ((mt[i].id[0] == a && mt[i].id[1] == b) ||
+		    (mt[i].id[0] == b && mt[i].id[1] == a))
+			return &mt[i];
+	return NULL;
+}
+
+static void
+drop(int i)
+{
+	memmove(&mt[i], &mt[i + 1], (nmt - i - 1) * sizeof(*mt));
+	nmt--;
+}
+
+/*
+ * How much more track i of the meeting looks like itself before it than
+ * like the other one before it: the difference of two Bhattacharyya
+ * coefficients, from -1 (it looks wholly like the other) to 1.
+ */
+static double
+kept(const struct meet *m, int i)
+{
+	float a[NHIST];
+	int k;
+
+	for (k = 0; k < NHIST; k++)
+		a[k] = m->after[i][k] / m->n[i];
+	return hist_sim(m->before[i], a) - hist_sim(m->before[1 - i], a);
+}
+
+static void
+verdict(const struct meet *m, double t)
+{
+	json_t *x = wo_ev_new("met", t);
+
+	json_object_set_new(x, "tracks", json_pack("[i,i]", m->id[0],
+	    m->id[1]));
+	json_object_set_new(x, "first", json_real(m->first));
+	json_object_set_new(x, "last", json_real(m->last));
+	json_object_set_new(x, "kept", json_pack("[f,f]",
+	    round(kept(m, 0) * 1000) / 1000, round(kept(m, 1) * 1000) / 1000));
+	wo_write(x);
+	json_decref(x);
+}
+
+/* Whether a track is one the moment's track events show. */
+static int
+shown(const struct trk *k, double t)
+{
+	return k->confirmed && t - k->seen <= COAST;
+}
+
+/*
+ * Notes this moment's meetings and the clean views of tracks that met,
+ * and writes a met event for each pair that has been seen apart long
+ * enough to tell.  Tracks without a look yet (frames unread, or never seen
+ * alone) cannot be told apart by it: their meetings get no verdict.
+ */
+void
+meet_step(double t)
+{
+	struct meet *m;
+	int i, j, k;
+
+	for (i = 0; i < nmt; )
+		if (by_id(mt[i].id[0]) == NULL || by_id(mt[i].id[1]) == NULL)
+			drop(i);
+		else
+			i++;
+	for (i = 0; i < ntrk; i++)
+		for (j = i + 1; j < ntrk; j++) {
+			struct trk *a = &trk[i], *b = &trk[j];
+
+			if (!shown(a, t) || !shown(b, t) || hypot(a->kf.x[0] -
+			    b->kf.x[0], a->kf.x[1] - b->kf.x[1]) >= MEET_M)
+				continue;
+			if ((m = find(a->id, b->id)) == NULL) {
+				if (!a->hasapp || !b->hasapp)
+					continue;
+				if (nmt == capmt) {
+					capmt = capmt ? capmt * 2 : 8;
+					mt = wo_realloc(mt, capmt * sizeof(*mt));
+				}
+				m = &mt[nmt++];
+				m->id[0] = a->id;
+				m->id[1] = b->id;
+				m->first = t;
+				memcpy(m->before[0], a->app, sizeof(a->app));
+				memcpy(m->before[1], b->app, sizeof(b->app));
+			}
+			/* Met again before telling: the views start over. */
+			m->last = t;
+			m->n[0] = m->n[1] = 0;
+			memset(m->after, 0, sizeof(m->after));
+		}
+	for (i = 0; i < nmt; ) {
+		struct trk *p[2];
+
+		m = &mt[i];
+		p[0] = by_id(m->id[0]);
+		p[1] = by_id(m->id[1]);
+		if (m->last < t && hypot(p[0]->kf.x[0] - p[1]->kf.x[0],
+		    p[0]->kf.x[1] - p[1]->kf.x[1]) >= APP_APART)
+			for (j = 0; j < 2; j++) {
+				const struct obs *o;
+
+				if (p[j]->matched < 0 || m->n[j] >= MEET_VIEWS)
+					continue;
+				o = &mo.person[p[j]->matched];
+				if (!alone(o))
+					continue;
+				for (k = 0; k < NHIST; k++)
+					m->after[j][k] += o->hist[k];
+				m->n[j]++;
+			}
+		if (m->n[0] >= MEET_VIEWS && m->n[1] >= MEET_VIEWS) {
+			verdict(m, t);
+			drop(i);
+		} else
+			i++;
+	}
+}
+
+void
+meet_free(void)
+{
+	free(mt);
+}
