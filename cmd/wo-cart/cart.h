@@ -58,6 +58,9 @@ struct shopper {
 	int	 left;		/* what it held then was left behind */
 	struct meeting *mt;	/* the tracks it met lately */
 	int	 nmt, capmt;
+	long long swapped;	/* came out of a meeting looking like this */
+	double	 swapts;	/* ... track, from then on; 0 none */
+	int	 swaphold;	/* that track's cart changed after it */
 };
 
 /* What a plate holds besides its planogram product: put-backs that strayed. */

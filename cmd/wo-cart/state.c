@@ -75,13 +75,15 @@ dump(const struct cart *c)
 			json_array_append_new(ln, o);
 		}
 		json_array_append_new(sh, json_pack(
-		    "{s:I,s:o,s:o,s:f,s:f,s:i,s:o,s:f,s:b,s:o,s:o}",
+		    "{s:I,s:o,s:o,s:f,s:f,s:i,s:o,s:f,s:b,s:o,s:o,s:[I,f,b]}",
 		    "track", (json_int_t)s->track,
 		    "account", s->account ? json_string(s->account) : json_null(),
 		    "visit", s->visit ? json_string(s->visit) : json_null(),
 		    "first", s->first, "last", s->last, "seq", s->seq,
 		    "lines", ln, "empty", s->empty, "left", s->left,
-		    "hist", dump_hist(s), "meetings", dump_meetings(s)));
+		    "hist", dump_hist(s), "meetings", dump_meetings(s),
+		    "swapped", (json_int_t)s->swapped, s->swapts,
+		    s->swaphold));
 	}
 	pl = json_object();
 	for (i = 0; i < (int)c->st->nplates; i++) {
@@ -277,6 +279,13 @@ state_load(struct cart *c, const char *path)
 		s->empty = json_number_value(json_object_get(o, "empty"));
 		s->left = json_is_true(json_object_get(o, "left"));
 		load_meetings(path, s, o);
+		/* Files of earlier versions have no "swapped": none. */
+		s->swapped = json_integer_value(json_array_get(
+		    json_object_get(o, "swapped"), 0));
+		s->swapts = json_number_value(json_array_get(
+		    json_object_get(o, "swapped"), 1));
+		s->swaphold = json_is_true(json_array_get(
+		    json_object_get(o, "swapped"), 2));
 		load_hist(path, s, json_object_get(o, "hist"));
 		l = json_object_get(o, "lines");
 		json_array_foreach(l, j, v) {
