@@ -374,10 +374,63 @@ detections(const struct cart *c, const struct shopper *s, int plate, double t0)
 }
 
 /*
+ * The view of hand k of moment m where it was last seen, once it had left
+ * plate p after m: where a withdrawing hand goes is its own body.  NULL
+ * when it was not seen out of the plate since.
+ */
+static const struct sample *
+withdrawn(const struct shopper *s, const struct wo_plate *p,
+    const struct sample *m, int k, int *kk)
+{
+	const struct sample *w = NULL;
+	int j, i;
+
+	if (m->hid[k] == 0)
+		return NULL;
+	for (j = m - s->h + 1; j < s->nh; j++)
+		for (i = 0; i < s->h[j].nh; i++) {
+			if (s->h[j].hid[i] != m->hid[k])
+				continue;
+			if (to_plate(p, s->h[j].hx[i], s->h[j].hy[i]) >
+			    IN_PLATE) {
+				w = &s->h[j];
+				*kk = i;
+			} else
+				w = NULL;
+		}
+	return w;
+}
+
+/*
+ * Whether hand k of moment m lies nearer the body of shopper o than its
+ * own, at that moment or, withdrawn from the plate, where it was last
+ * seen.  Only a body seen there (not guessed) can have lent it.
+ */
+static int
+nearer_other(const struct shopper *s, const struct wo_plate *p,
+    const struct sample *m, int k, const struct shopper *o)
+{
+	const struct sample *v = m, *ob;
+	int i, kk = k;
+
+	for (i = 0; i < 2; i++) {
+		if (i == 1 && (v = withdrawn(s, p, m, k, &kk)) == NULL)
+			return 0;
+		ob = moment(o, v->ts);
+		if (ob != NULL && !ob->guessed && fabs(ob->ts - v->ts) <= 0.5 &&
+		    hypot(v->hx[kk] - ob->x, v->hy[kk] - ob->y) <
+		    hypot(v->hx[kk] - v->x, v->hy[kk] - v->y))
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * One track showing two hands in the plate at once, one of them nearer
- * another candidate's body than its own: the tracker gives a hand to the
- * body whose box it ends, and a neighbour reaching into the same plate ends
- * there too.  That hand is taken for the neighbour's, who is then counted
+ * another candidate's body than its own, then or where it withdrew to: the
+ * tracker gives a hand to the body whose box it ends, and a neighbour
+ * reaching into the same plate ends there too, until it draws back to its
+ * own body.  That hand is taken for the neighbour's, who is then counted
  * as in the plate (a merged pick to be split).  Returns how many
  * candidates were so counted.
  */
@@ -403,17 +456,10 @@ lent_hands(const struct cart *c, int plate, double t0, struct cand *cd,
 		if (in < 2)
 			continue;
 		for (k = 0; k < m->nh; k++) {
-			double own = hypot(m->hx[k] - m->x, m->hy[k] - m->y);
-
 			if (to_plate(p, m->hx[k], m->hy[k]) > IN_PLATE)
 				continue;
 			for (i = 1; i < n; i++) {
-				const struct sample *o = moment(&c->sh[cd[i].sh],
-				    m->ts);
-
-				if (o == NULL || o->guessed ||
-				    fabs(o->ts - m->ts) > 0.5 ||
-				    hypot(m->hx[k] - o->x, m->hy[k] - o->y) >= own)
+				if (!nearer_other(s, p, m, k, &c->sh[cd[i].sh]))
 					continue;
 				if (!cd[i].inplate)
 					lent++;
@@ -425,4 +471,3 @@ lent_hands(const struct cart *c, int plate, double t0, struct cand *cd,
 	}
 	return lent;
 }
-

@@ -88,7 +88,7 @@ struct entry {
 enum { F_NEW, F_LEFT, F_PICKED };
 struct fitem {
 	double	 x, y;		/* the mean of its run of sightings */
-	double	 first, last;	/* the run's first sighting, the latest */
+	double	 first, last;	/* the first sighting there, the latest */
 	int	 seen;		/* moments in the run */
 	int	 state;		/* F_NEW: not yet a run; F_LEFT: lies there */
 	long long track;	/* who left it (F_LEFT), picked it up (F_PICKED) */

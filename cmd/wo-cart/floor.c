@@ -9,7 +9,8 @@
 #define SAME_M		0.2	/* m, sightings this close are one item */
 #define STILL_M		0.1	/* m from its run's place: it has not moved */
 #define ON_PLATE	0.05	/* m around a plate that is still the plate */
-#define GAP_S		1.0	/* s unseen before a short run is forgotten */
+#define GAP_S		10.0	/* s unseen before a short run is forgotten: the
+				   history kept to find who dropped it */
 #define RUN		3	/* moments on end before an item lies there */
 #define LOOK_S		1.5	/* s before it showed that its dropper is sought in */
 #define BODY_PENALTY	0.35	/* m added when only the body was near */
@@ -206,7 +207,8 @@ floor_moment(struct cart *c, double ts)
  * it, lies there: new, it was left behind; picked up before, it was put
  * down again by whoever took it.  A moment missed, or a move, starts the
  * run again: an item carried in a hand the detector missed now and then
- * shows in odd moments, and moves with its shopper.
+ * shows in odd moments, and moves with its shopper.  One that stays put
+ * keeps the time it was first sighted there, through gaps up to GAP_S.
  */
 void
 on_floor(struct cart *c, const struct wo_ev *ev)
@@ -255,7 +257,14 @@ on_floor(struct cart *c, const struct wo_ev *ev)
 		}
 		if (f->seen == 0 || f->last < c->mprev ||
 		    hypot(f->x - x, f->y - y) > STILL_M) {
-			f->first = ev->ts;
+			/*
+			 * One sighted again where it was first, before it
+			 * lay there for a run, has lain there since: the
+			 * detector finds a lying item only now and then.
+			 */
+			if (f->state != F_NEW || f->first == 0 ||
+			    hypot(f->x - x, f->y - y) > STILL_M)
+				f->first = ev->ts;
 			f->seen = 0;
 		}
 		f->last = ev->ts;
