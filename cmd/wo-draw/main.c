@@ -293,6 +293,13 @@ on_weight(const struct wo_ev *ev)
 	sc.c[sc.nc++] = c;
 }
 
+static void
+add_spot(struct scene *s, const struct spot *f)
+{
+	s->f = grow(s->f, &s->capf, s->nf, sizeof(*s->f));
+	s->f[s->nf++] = *f;
+}
+
 /* A floor event: the items wo-track saw lying on the floor at that moment. */
 static void
 on_floor(const struct wo_ev *ev)
@@ -322,13 +329,9 @@ on_floor(const struct wo_ev *ev)
 		f.y = json_number_value(json_object_get(it, "y"));
 		cf = json_object_get(it, "conf");
 		f.conf = json_is_number(cf) ? json_number_value(cf) : 1;
-		sc.f = grow(sc.f, &sc.capf, sc.nf, sizeof(*sc.f));
-		sc.f[sc.nf++] = f;
-		if (o.map != NULL) {
-			hist.f = grow(hist.f, &hist.capf, hist.nf,
-			    sizeof(*hist.f));
-			hist.f[hist.nf++] = f;
-		}
+		add_spot(&sc, &f);
+		if (o.map != NULL)
+			add_spot(&hist, &f);
 	}
 }
 
