@@ -49,17 +49,6 @@ nearest(double x, double y, double max)
 	return id;
 }
 
-static struct trk *
-by_id(int id)
-{
-	int i;
-
-	for (i = 0; i < ntrk; i++)
-		if (trk[i].id == id && id != 0)
-			return &trk[i];
-	return NULL;
-}
-
 /* A new hand's owner: whose box it ends, else the nearest person. */
 static int
 birth_owner(const struct obs *h)
@@ -137,7 +126,7 @@ own_hands(double t)
 		if (as[i] < 0)
 			continue;
 		j = as[i];
-		k = by_id(htr[i].owner);
+		k = trk_by_id(htr[i].owner);
 		if (k == NULL || hypot(k->kf.x[0] - mo.hand[j].x,
 		    k->kf.x[1] - mo.hand[j].y) > REACH + HAND_GATE)
 			htr[i].owner = nearest(mo.hand[j].x, mo.hand[j].y, REACH);

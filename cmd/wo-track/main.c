@@ -54,6 +54,18 @@ static double t0, tlast;	/* the moment's first and latest frame */
 static double *camlast;		/* each camera's latest frame */
 static double frame_dt;		/* the latest time between a camera's frames */
 
+/* The track of that id, or NULL (0 is no track's). */
+struct trk *
+trk_by_id(int id)
+{
+	int i;
+
+	for (i = 0; i < ntrk; i++)
+		if (trk[i].id == id && id != 0)
+			return &trk[i];
+	return NULL;
+}
+
 static int
 in_gate(double x, double y, int entry, double margin)
 {

@@ -31,17 +31,6 @@ struct meet {
 static struct meet *mt;
 static int nmt, capmt;
 
-static struct trk *
-by_id(int id)
-{
-	int i;
-
-	for (i = 0; i < ntrk; i++)
-		if (trk[i].id == id)
-			return &trk[i];
-	return NULL;
-}
-
 static struct meet *
 find(int a, int b)
 {
@@ -112,7 +101,8 @@ meet_step(double t)
 	int i, j, k;
 
 	for (i = 0; i < nmt; )
-		if (by_id(mt[i].id[0]) == NULL || by_id(mt[i].id[1]) == NULL)
+		if (trk_by_id(mt[i].id[0]) == NULL ||
+		    trk_by_id(mt[i].id[1]) == NULL)
 			drop(i);
 		else
 			i++;
@@ -146,8 +136,8 @@ meet_step(double t)
 		struct trk *p[2];
 
 		m = &mt[i];
-		p[0] = by_id(m->id[0]);
-		p[1] = by_id(m->id[1]);
+		p[0] = trk_by_id(m->id[0]);
+		p[1] = trk_by_id(m->id[1]);
 		if (m->last < t && hypot(p[0]->kf.x[0] - p[1]->kf.x[0],
 		    p[0]->kf.x[1] - p[1]->kf.x[1]) >= APP_APART)
 			for (j = 0; j < 2; j++) {

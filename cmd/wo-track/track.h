@@ -89,6 +89,7 @@ extern int ntrk;
 extern struct moment mo;
 
 int	 alone(const struct obs *o);
+struct trk *trk_by_id(int id);
 
 /* meet.c */
 void	 meet_step(double t);
