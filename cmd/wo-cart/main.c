@@ -1052,14 +1052,14 @@ checkout(struct shopper *s, double ts)
 	long long sub = 0, tax = 0, total, amt;
 	double conf = 1;
 	const char *v = visit_of(s);
-	int i, j, k, e;
+	int i, j, k, e, swap;
 
 	for (i = 0; i < s->nln; i++)
 		if (s->ln[i].conf < conf)
 			conf = s->ln[i].conf;
 	if ((e = entered_with(s)) >= 0 && conf > GATE_CONF)
 		conf = GATE_CONF;
-	if (swap_doubt(s) && conf > SWAP_CONF)
+	if ((swap = swap_doubt(s)) && conf > SWAP_CONF)
 		conf = SWAP_CONF;
 	/* One line per product, in the order first taken; net of put-backs. */
 	for (i = 0; i < s->nln; i++) {
@@ -1103,7 +1103,7 @@ checkout(struct shopper *s, double ts)
 	if (e >= 0)
 		json_object_set_new(x, "entered", json_pack("{s:s,s:f}",
 		    "account", c.ent[e].account, "ts", c.ent[e].ts));
-	if (s->swapts > 0 && conf <= SWAP_CONF)
+	if (swap)
 		json_object_set_new(x, "swapped", json_pack("{s:I,s:f}",
 		    "track", (json_int_t)s->swapped, "ts", s->swapts));
 	emit(x);
