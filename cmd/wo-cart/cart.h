@@ -162,6 +162,7 @@ struct what {
 void	 count(struct cart *c, int plate, double grams, int pick,
 	    const struct shopper *s, struct what *w);
 long long held_qty(const struct shopper *s, const char *sku);
+int	 holds(const struct shopper *s);
 void	 stray_add(struct plate *p, const char *sku, long long n);
 
 /* state.c */

@@ -25,6 +25,18 @@ held_qty(const struct shopper *s, const char *sku)
 	return n;
 }
 
+/* Whether the shopper holds any unit: a cart with something in it. */
+int
+holds(const struct shopper *s)
+{
+	int i;
+
+	for (i = 0; i < s->nln; i++)
+		if (held_qty(s, s->ln[i].sku) > 0)
+			return 1;
+	return 0;
+}
+
 void
 stray_add(struct plate *p, const char *sku, long long n)
 {

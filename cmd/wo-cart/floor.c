@@ -49,18 +49,6 @@ nearness(const struct shopper *s, double x, double y, double t0, double t1,
 	return *byhand ? dh : db + BODY_PENALTY;
 }
 
-/* Whether the shopper holds any unit: a cart with something in it. */
-static int
-holds(const struct shopper *s)
-{
-	int i;
-
-	for (i = 0; i < s->nln; i++)
-		if (held_qty(s, s->ln[i].sku) > 0)
-			return 1;
-	return 0;
-}
-
 /*
  * The product the shopper took last and still holds: the index of its
  * latest taking line, or -1; *several is set when they hold another too.

@@ -949,10 +949,7 @@ on_track(const struct wo_ev *ev)
 	} else if (s->empty == 0)
 		s->empty = ev->ts;
 	else if (ev->ts - s->empty >= EMPTY_S && !s->left) {
-		for (i = 0; i < (size_t)s->nln; i++)
-			if (held_qty(s, s->ln[i].sku) > 0)
-				break;
-		if (i < (size_t)s->nln)
+		if (holds(s))
 			left_behind(s, ev->ts);
 		s->left = 1;
 	}
