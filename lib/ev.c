@@ -340,6 +340,13 @@ wo_ev_new(const char *type, double ts)
 	return o;
 }
 
+/* Events carry millimetres and confidences to three places, not noise. */
+double
+wo_r3(double x)
+{
+	return round(x * 1000) / 1000;
+}
+
 /* 15 significant digits: epoch seconds keep their milliseconds, without
  * the noise digits of a binary double ("...0.1" not "...0.099999"). */
 char *

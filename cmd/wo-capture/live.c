@@ -113,9 +113,8 @@ got_frame(struct cam *c, const unsigned char *p, size_t n, int w, int h,
 			snprintf(msg, sizeof(msg), "camera %s is back after "
 			    "%.1f s", c->c->name, t0 - c->downsince);
 			feed_alert(c->fd, ts, "camera-up", c->c->name, msg,
-			    "down_s", json_real(round((t0 - c->downsince) *
-			    1000) / 1000), "attempts", json_integer(c->attempts),
-			    NULL);
+			    "down_s", json_real(wo_r3(t0 - c->downsince)),
+			    "attempts", json_integer(c->attempts), NULL);
 			c->down = 0;
 		}
 		feed(c->fd, "F %.3f %d %d %s %s", ts, w, h, c->c->name, path);

@@ -180,7 +180,6 @@ void	 shopper_free(struct shopper *s);
 void	 add_line(struct shopper *s, double ts, int plate, int item,
 	    long long qty, double conf, json_t *evidence);
 json_t	*alert(double ts, const char *kind, const char *fmt, ...);
-double	 r3(double x);	/* to the thousandth, for the output */
 void	 emit(json_t *ev);
 
 #endif

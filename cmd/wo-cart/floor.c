@@ -73,8 +73,8 @@ last_held(const struct shopper *s, int *several)
 static json_t *
 spot(const struct fitem *f)
 {
-	return json_pack("{s:f,s:f,s:f,s:f,s:i}", "x", r3(f->x), "y",
-	    r3(f->y), "first", f->first, "last", f->last, "frames", f->seen);
+	return json_pack("{s:f,s:f,s:f,s:f,s:i}", "x", wo_r3(f->x), "y",
+	    wo_r3(f->y), "first", f->first, "last", f->last, "frames", f->seen);
 }
 
 static void
@@ -163,9 +163,9 @@ left(struct cart *c, struct fitem *f, double ts)
 	set_str(&f->sku, best->ln[k].sku);
 	set_str(&f->plate, best->ln[k].plate);
 	x = json_pack("{s:o,s:I,s:f,s:b}", "floor", spot(f), "track",
-	    (json_int_t)best->track, "dist", r3(bd), "hand", hand);
+	    (json_int_t)best->track, "dist", wo_r3(bd), "hand", hand);
 	if (isfinite(od))
-		json_object_set_new(x, "next", json_real(r3(od)));
+		json_object_set_new(x, "next", json_real(wo_r3(od)));
 	floor_line(c, best, f, -1, ts, conf, x);
 	a = alert(ts, "floor-item", "an item lies on the floor at %.2f, "
 	    "%.2f: %s, left by track %lld", f->x, f->y, f->sku, best->track);
@@ -361,7 +361,7 @@ floor_tick(struct cart *c, double ts)
 			floor_line(c, s, f, 1, ts, f->conf > 0 ? f->conf :
 			    DOUBT_CONF, json_pack("{s:o,s:I,s:f,s:o}", "picked",
 			    spot(f), "track", (json_int_t)s->track, "dist",
-			    r3(d), "was", f->line != NULL ?
+			    wo_r3(d), "was", f->line != NULL ?
 			    json_string(f->line) : json_null()));
 		state_save(c);
 	}

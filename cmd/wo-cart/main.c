@@ -74,12 +74,6 @@ shopper_free(struct shopper *s)
 	free(s->visit);
 }
 
-double
-r3(double x)
-{
-	return round(x * 1000) / 1000;
-}
-
 json_t *
 alert(double ts, const char *kind, const char *fmt, ...)
 {
@@ -192,7 +186,7 @@ add_line(struct shopper *s, double ts, int plate, int item, long long qty,
 	ln->sku = wo_strdup(sku);
 	ln->plate = wo_strdup(pid);
 	ln->qty = qty;
-	ln->conf = r3(conf);
+	ln->conf = wo_r3(conf);
 	ln->ts = ts;
 	ln->reach = 0;
 	x = wo_ev_new("cart", ts);
@@ -263,11 +257,11 @@ weight_line(struct shopper *s, const struct wo_ev *ev, int plate, int item,
 	/* What was counted, when earlier unexplained changes were netted. */
 	if (fabs(grams - json_number_value(json_object_get(ev->obj,
 	    "delta_g"))) > 0.05)
-		json_object_set_new(w, "net_g", json_real(r3(grams)));
+		json_object_set_new(w, "net_g", json_real(wo_r3(grams)));
 	/* A put-back credited to a far cart has no distance to show. */
 	x = json_pack("{s:o,s:I,s:o,s:b,s:o}", "weight", w, "track",
 	    (json_int_t)s->track, "dist", isfinite(cd->dist) ?
-	    json_real(r3(cd->dist)) : json_null(), "hand", cd->byhand,
+	    json_real(wo_r3(cd->dist)) : json_null(), "hand", cd->byhand,
 	    "detections", detections(&c, s, plate, t0));
 	/*
 	 * Two people cannot stand where one stands: a track seen on top of
@@ -1094,7 +1088,7 @@ checkout(struct shopper *s, double ts)
 	json_object_set_new(x, "tax", json_integer(tax));
 	json_object_set_new(x, "total", json_integer(total));
 	json_object_set_new(x, "currency", json_string(c.st->currency));
-	json_object_set_new(x, "conf", json_real(r3(conf)));
+	json_object_set_new(x, "conf", json_real(wo_r3(conf)));
 	json_object_set_new(x, "review", json_boolean(conf < c.review));
 	json_object_set_new(x, "track", json_integer(s->track));
 	if (e >= 0)

@@ -112,9 +112,8 @@ floor_items(const struct wo_store *st, const struct moment *m,
 	a = n > 0 ? json_array() : NULL;
 	for (k = 0; k < n; k++)
 		json_array_append_new(a, json_pack("{s:f,s:f,s:f}", "x",
-		    round(sp[k].x * 1000) / 1000, "y",
-		    round(sp[k].y * 1000) / 1000, "conf",
-		    round(sp[k].conf * 1000) / 1000));
+		    wo_r3(sp[k].x), "y", wo_r3(sp[k].y), "conf",
+		    wo_r3(sp[k].conf)));
 	free(v);
 	free(sp);
 	return a;

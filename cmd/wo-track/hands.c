@@ -166,12 +166,12 @@ hands_of(const struct trk *k)
 	for (j = 0; j < mo.nhand; j++) {
 		if (hown[j] != 0 && hown[j] == k->id) {
 			json_t *h = json_pack("{s:f,s:f,s:i}", "x",
-			    round(mo.hand[j].x * 1000) / 1000, "y",
-			    round(mo.hand[j].y * 1000) / 1000, "id", hid[j]);
+			    wo_r3(mo.hand[j].x), "y", wo_r3(mo.hand[j].y),
+			    "id", hid[j]);
 
 			if (mo.hand[j].item > 0)
 				json_object_set_new(h, "item",
-				    json_real(round(mo.hand[j].item * 1000) / 1000));
+				    json_real(wo_r3(mo.hand[j].item)));
 			json_array_append_new(a, h);
 		}
 	}

@@ -484,12 +484,10 @@ step(void)
 		json_object_set_new(x, "track", json_integer(k->id));
 		json_object_set_new(x, "account", k->account ?
 		    json_string(k->account) : json_null());
-		json_object_set_new(x, "x",
-		    json_real(round(k->kf.x[0] * 1000) / 1000));
-		json_object_set_new(x, "y",
-		    json_real(round(k->kf.x[1] * 1000) / 1000));
+		json_object_set_new(x, "x", json_real(wo_r3(k->kf.x[0])));
+		json_object_set_new(x, "y", json_real(wo_r3(k->kf.x[1])));
 		json_object_set_new(x, "hands", hands_of(k));
-		json_object_set_new(x, "conf", json_real(round(cf * 1000) / 1000));
+		json_object_set_new(x, "conf", json_real(wo_r3(cf)));
 		wo_write(x);
 		json_decref(x);
 	}

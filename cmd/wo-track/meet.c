@@ -76,7 +76,7 @@ verdict(const struct meet *m, double t)
 	json_object_set_new(x, "first", json_real(m->first));
 	json_object_set_new(x, "last", json_real(m->last));
 	json_object_set_new(x, "kept", json_pack("[f,f]",
-	    round(kept(m, 0) * 1000) / 1000, round(kept(m, 1) * 1000) / 1000));
+	    wo_r3(kept(m, 0)), wo_r3(kept(m, 1))));
 	wo_write(x);
 	json_decref(x);
 }
