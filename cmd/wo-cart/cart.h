@@ -30,6 +30,14 @@ struct line {
 	int	 reach;
 	double	 t0, t1, eff, alteff;
 	long long alt;
+	/*
+	 * A pick doubted for a meeting wo-track had not yet vouched for: its
+	 * own confidence, and the change's start and the track it was parted
+	 * from (see doubt()), to ask again once a met event vouches.
+	 */
+	int	 doubted;
+	double	 own, dt0;
+	long long parted;
 };
 
 /*

@@ -189,6 +189,7 @@ add_line(struct shopper *s, double ts, int plate, int item, long long qty,
 	ln->conf = wo_r3(conf);
 	ln->ts = ts;
 	ln->reach = 0;
+	ln->doubted = 0;
 	x = wo_ev_new("cart", ts);
 	json_object_set_new(x, "account", s->account ?
 	    json_string(s->account) : json_null());
@@ -205,42 +206,78 @@ add_line(struct shopper *s, double ts, int plate, int item, long long qty,
 
 /*
  * The latest meeting with another track within SWAP_S before t0 (or after
- * it: the change is still being made) that casts doubt on a pick of s, or
- * NULL.  One wo-track vouched for does not, unless the pick was parted
- * from that very track by the one-reach or crossed-arms rule (parted, 0
- * none): those trust whose body each hand is, and wo-track's hands keep
- * the owner they were first seen with, which for a hand first seen while
- * the two bodies stood on top of each other was a guess between them.
+ * it, up to until: the change is still being made) that casts doubt on a
+ * pick of s, or NULL.  One wo-track vouched for does not, unless the pick
+ * was parted from that very track by the one-reach or crossed-arms rule
+ * (parted, 0 none): those trust whose body each hand is, and wo-track's
+ * hands keep the owner they were first seen with, which for a hand first
+ * seen while the two bodies stood on top of each other was a guess
+ * between them.
  */
 static const struct meeting *
-doubt(const struct shopper *s, double t0, long long parted)
+doubt(const struct shopper *s, double t0, long long parted, double until)
 {
 	const struct meeting *m = NULL;
 	int i;
 
 	for (i = 0; i < s->nmt; i++)
 		if ((!s->mt[i].kept || s->mt[i].other == parted) &&
-		    s->mt[i].last >= t0 - SWAP_S &&
+		    s->mt[i].last >= t0 - SWAP_S && s->mt[i].first <= until &&
 		    (m == NULL || s->mt[i].last > m->last))
 			m = &s->mt[i];
 	return m;
 }
 
 /*
- * A pick's confidence, capped at SWAP_CONF with the meeting named in its
- * evidence x when one casts doubt on it (see doubt()).
+ * Adds a pick of s made by a change that began at t0, its confidence
+ * capped at SWAP_CONF with the meeting named in its evidence x when one
+ * casts doubt on it (see doubt()).  A doubt that looks can lift is kept
+ * on the line: the met event that vouches for the meeting, which comes
+ * only once both have been seen apart again, often after the pick, gives
+ * the line back its own confidence for the checkout.
  */
-static double
-met_conf(const struct shopper *s, double t0, long long parted, double conf,
-    json_t *x)
+static void
+add_pick(struct shopper *s, double ts, int plate, int item, long long qty,
+    double conf, double t0, long long parted, json_t *x)
 {
 	const struct meeting *m;
+	struct line *l;
+	int lift;
 
-	if ((m = doubt(s, t0, parted)) == NULL)
-		return conf;
+	if ((m = doubt(s, t0, parted, ts)) == NULL) {
+		add_line(s, ts, plate, item, qty, conf, x);
+		return;
+	}
 	json_object_set_new(x, "met", json_pack("{s:I,s:f}", "track",
 	    (json_int_t)m->other, "ts", m->last));
-	return fmin(conf, SWAP_CONF);
+	lift = !m->kept;
+	add_line(s, ts, plate, item, qty, fmin(conf, SWAP_CONF), x);
+	l = &s->ln[s->nln - 1];
+	if (lift && conf > l->conf) {
+		l->doubted = 1;
+		l->own = wo_r3(conf);
+		l->dt0 = t0;
+		l->parted = parted;
+	}
+}
+
+/*
+ * Gives back their own confidence to the picks of s whose doubt a meeting
+ * just vouched for has lifted (no other meeting casting one).
+ */
+static void
+lift_doubts(struct shopper *s)
+{
+	struct line *l;
+	int i;
+
+	for (i = 0; i < s->nln; i++) {
+		l = &s->ln[i];
+		if (l->doubted && doubt(s, l->dt0, l->parted, l->ts) == NULL) {
+			l->conf = l->own;
+			l->doubted = 0;
+		}
+	}
 }
 
 /* A line made by a weight change: its evidence, the weight and the hands. */
@@ -270,8 +307,7 @@ weight_line(struct shopper *s, const struct wo_ev *ev, int plate, int item,
 	 * person, unless wo-track has since seen both apart, each looking
 	 * like itself.
 	 */
-	conf = met_conf(s, t0, parted, conf, x);
-	add_line(s, ev->ts, plate, item, qty, conf, x);
+	add_pick(s, ev->ts, plate, item, qty, conf, t0, parted, x);
 	/*
 	 * Whoever just took something carries it: the time seen without a
 	 * hand counts from here, not from before the pick (a detector that
@@ -444,11 +480,10 @@ move_line(struct shopper *a, struct line *l, struct shopper *b, double ts)
 	from = a->track;
 	x = json_pack("{s:{s:s,s:I,s:f,s:f}}", "moved", "line", id, "to",
 	    (json_int_t)b->track, "t0", lt0, "t1", lt1);
-	add_line(a, ts, plate, item, -qty, met_conf(a, lt0, b->track, conf, x),
-	    x);
+	add_pick(a, ts, plate, item, -qty, conf, lt0, b->track, x);
 	x = json_pack("{s:{s:s,s:I,s:f,s:f}}", "moved", "line", id, "from",
 	    (json_int_t)from, "t0", lt0, "t1", lt1);
-	add_line(b, ts, plate, item, qty, met_conf(b, lt0, from, conf, x), x);
+	add_pick(b, ts, plate, item, qty, conf, lt0, from, x);
 }
 
 /*
@@ -875,6 +910,7 @@ on_met(const struct wo_ev *ev)
 			    s->mt[j].first >= first - 0.001 &&
 			    s->mt[j].last <= last + 0.001)
 				s->mt[j].kept = 1;
+		lift_doubts(s);
 	}
 }
 

@@ -72,6 +72,10 @@ dump(const struct cart *c)
 				    "[f,f,f,f,I]", l->t0, l->t1, l->eff,
 				    isfinite(l->alteff) ? l->alteff : -1.0,
 				    (json_int_t)l->alt));
+			if (l->doubted)
+				json_object_set_new(o, "doubted", json_pack(
+				    "[f,f,I]", l->own, l->dt0,
+				    (json_int_t)l->parted));
 			json_array_append_new(ln, o);
 		}
 		json_array_append_new(sh, json_pack(
@@ -313,6 +317,18 @@ state_load(struct cart *c, const char *path)
 			ln->conf = json_number_value(json_object_get(v, "conf"));
 			ln->ts = json_number_value(json_object_get(v, "ts"));
 			ln->reach = 0;
+			/* Files of earlier versions have no "doubted": none. */
+			ln->doubted = 0;
+			if ((r = json_object_get(v, "doubted")) != NULL) {
+				if (json_array_size(r) != 3)
+					badstate(path, "a cart line's doubted is "
+					    "not [own, t0, parted]");
+				ln->doubted = 1;
+				ln->own = json_number_value(json_array_get(r, 0));
+				ln->dt0 = json_number_value(json_array_get(r, 1));
+				ln->parted = json_integer_value(
+				    json_array_get(r, 2));
+			}
 			if ((r = json_object_get(v, "reach")) != NULL) {
 				if (json_array_size(r) != 5)
 					badstate(path, "a cart line's reach is "
