@@ -187,7 +187,6 @@ struct shopper *shopper_get(struct cart *c, long long track, int make);
 void	 shopper_free(struct shopper *s);
 void	 add_line(struct shopper *s, double ts, int plate, int item,
 	    long long qty, double conf, json_t *evidence);
-json_t	*alert(double ts, const char *kind, const char *fmt, ...);
 void	 emit(json_t *ev);
 
 #endif

@@ -1,6 +1,5 @@
 /* main.c: wo-cart, weight changes into shoppers' carts and checkouts. */
 #include <getopt.h>
-#include <stdarg.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -72,21 +71,6 @@ shopper_free(struct shopper *s)
 	free(s->mt);
 	free(s->account);
 	free(s->visit);
-}
-
-json_t *
-alert(double ts, const char *kind, const char *fmt, ...)
-{
-	json_t *a = wo_ev_new("alert", ts);
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	json_object_set_new(a, "kind", json_string(kind));
-	json_object_set_new(a, "message", json_string(msg));
-	return a;
 }
 
 void
@@ -351,7 +335,7 @@ left_behind(struct shopper *s, double ts)
 		    "{s:{s:f,s:f},s:I}", "left", "since", s->empty, "until", ts,
 		    "track", (json_int_t)s->track));
 	}
-	a = alert(ts, "left-behind", "track %lld has carried nothing since "
+	a = wo_alert_new(ts, "left-behind", "track %lld has carried nothing since "
 	    "%.3f: what it took is left in the store", s->track, s->empty);
 	json_object_set_new(a, "track", json_integer(s->track));
 	json_object_set_new(a, "account", s->account ?
@@ -377,7 +361,7 @@ stock(const struct wo_ev *ev, int p)
 	if (n > c.lowstock)
 		c.pl[p].low = 0;
 	else if (!c.pl[p].low) {
-		json_t *a = alert(ev->ts, "low-stock", "plate %s holds %lld "
+		json_t *a = wo_alert_new(ev->ts, "low-stock", "plate %s holds %lld "
 		    "of %s", pl->id, n, pl->sku);
 
 		json_object_set_new(a, "plate", json_string(pl->id));
@@ -666,7 +650,7 @@ on_weight(const struct wo_ev *ev)
 	} else if (!putback(p, delta, cd, n, &wt, &ca))
 		wt.item = -1;
 	if (wt.item < 0 || (pick && n == 0)) {
-		a = alert(ev->ts, pick ? (n == 0 ? "unexplained-pick" :
+		a = wo_alert_new(ev->ts, pick ? (n == 0 ? "unexplained-pick" :
 		    "weight-mismatch") : "unexplained-putback",
 		    pick && n == 0 ? "%.1f g left plate %s with nobody near" :
 		    "%.1f g on plate %s fits no product at hand", fabs(delta),
@@ -1152,7 +1136,7 @@ on_leave(const struct wo_ev *ev)
 		s->account = wo_strdup(json_string_value(json_object_get(ev->obj,
 		    "account")));
 	if (s->account == NULL) {
-		json_t *a = alert(ev->ts, "no-entry", "track %lld left by gate "
+		json_t *a = wo_alert_new(ev->ts, "no-entry", "track %lld left by gate "
 		    "%s without an entry", id, gate);
 
 		json_object_set_new(a, "track", json_integer(id));
