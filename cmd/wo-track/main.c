@@ -278,9 +278,10 @@ match(int *tk, int nt, struct obs *o, int no, double mincf, double maxcf,
 			 * One that missed a frame is priced from its last view
 			 * too: shoppers are hidden most often standing by
 			 * someone, and the walk predicted on past where they
-			 * stopped would give the neighbour their next view (busy
-			 * seed 19's swap).  Unseen at an exit, they have more
-			 * likely left, and the next one there is someone else.
+			 * stopped would give the neighbour their next view
+			 * (busy seed 19's swap).  Unseen at an exit, they have
+			 * more likely left, and the next one there is someone
+			 * else.
 			 */
 			if (lost || (t - k->seen > 1.5 * frame_dt &&
 			    in_gate(k->lx, k->ly, 0, GATE_MARGIN) < 0)) {
