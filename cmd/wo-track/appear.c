@@ -91,8 +91,9 @@ read_png(const char *path, int *w, int *h, int *scale)
 
 /*
  * Fills the histogram of every person box of the frame at path that belongs
- * to camera cam (boxes from index from on).  A frame that cannot be read
- * leaves them without one: the tracker then goes by motion alone.
+ * to camera cam (boxes from index from on), from its pixels that no surer
+ * person box covers; a box wholly covered gets none.  A frame that cannot
+ * be read leaves them without one: the tracker then goes by motion alone.
  */
 int
 appear(const char *path, struct moment *m, int from)
@@ -128,6 +129,10 @@ appear(const char *path, struct moment *m, int from)
 			for (u = x0; u <= x1; u++) {
 				const unsigned char *p = px + ((size_t)v * w + u) * 3;
 
+				/* Pixels in a surer box show someone else. */
+				if (box_covered(m, from, b, (u + 0.5) * sc,
+				    (v + 0.5) * sc))
+					continue;
 				k = (p[0] >> 5) * 64 + (p[1] >> 5) * 8 + (p[2] >> 5);
 				b->hist[k] += 1;
 				tot += 1;

@@ -23,6 +23,30 @@ moment_clear(struct moment *m)
 	m->nperson = m->nhand = 0;
 }
 
+/*
+ * Whether pixel (u, v) of person box b lies in a surer person box of its
+ * frame (boxes from index from on).  Where two boxes overlap, the person
+ * seen best is most likely the one in front, and the pixel shows them: a
+ * box straddling two close shoppers would otherwise take on the look of
+ * the one in front and pull that one's track to it (busy seed 14's swap).
+ */
+int
+box_covered(const struct moment *m, int from, const struct box *b,
+    double u, double v)
+{
+	int i;
+
+	for (i = from; i < m->nbox; i++) {
+		const struct box *o = &m->box[i];
+
+		if (o != b && o->cls == CLS_PERSON && o->conf > b->conf &&
+		    u >= o->x && u < o->x + o->w &&
+		    v >= o->y && v < o->y + o->h)
+			return 1;
+	}
+	return 0;
+}
+
 /* A box cut by the edge of the picture has its centre in the wrong place. */
 static int
 clipped(const struct wo_store *st, const struct box *b)

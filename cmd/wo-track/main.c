@@ -288,11 +288,23 @@ match(int *tk, int nt, struct obs *o, int no, double mincf, double maxcf,
 
 			obs_near(p, k->kf.x, last, z);
 			d = hypot(z[0] - k->kf.x[0], z[1] - k->kf.x[1]);
-			if (lost) {
+			/*
+			 * One that missed a frame is priced from its last view
+			 * too: shoppers are hidden most often standing by
+			 * someone, and the walk predicted on past where they
+			 * stopped would give the neighbour their next view
+			 * (busy seed 19's swap).  Unseen at an exit, they have
+			 * more likely left, and the next one there is someone
+			 * else.
+			 */
+			if (lost || (t - k->seen > 1.5 * frame_dt &&
+			    in_gate(k->lx, k->ly, 0, GATE_MARGIN) < 0)) {
 				obs_near(p, last, last, z);
 				dl = hypot(z[0] - k->lx, z[1] - k->ly);
 				if (dl < d)
 					d = dl;
+			}
+			if (lost) {
 				/*
 				 * Someone in an entry gate while an entry waits
 				 * there is the one who just came in, not a

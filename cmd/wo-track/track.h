@@ -55,6 +55,8 @@ void	 moment_add(struct moment *m, const struct box *b);
 void	 moment_fuse(struct moment *m, const struct wo_store *st,
 	    double person_r, double hand_r);
 void	 moment_clear(struct moment *m);
+int	 box_covered(const struct moment *m, int from, const struct box *b,
+	    double u, double v);
 void	 obs_near(const struct obs *o, const double p[2], const double q[2],
 	    double z[2]);
 

@@ -215,6 +215,38 @@ reach(void)
 	clear(&m);
 }
 
+/*
+ * A box straddling two shoppers, surer than the one behind and less sure
+ * than the one in front: its pixels inside the front one's box are that
+ * one's, those inside the one behind are its own, and the front box keeps
+ * every pixel.
+ */
+static void
+covered(void)
+{
+	struct moment m = { 0 };
+	const struct box *front, *pair, *behind;
+
+	add(&m, &st, 0, CLS_PERSON, 0.98, 2.35, 2.0, 0.4, 0.4);
+	add(&m, &st, 0, CLS_PERSON, 0.54, 2.48, 2.0, 0.4, 0.4);
+	add(&m, &st, 0, CLS_PERSON, 0.47, 2.67, 2.0, 0.4, 0.4);
+	add(&m, &st, 0, CLS_HAND, 0.99, 2.6, 2.0, 0.4, 0.4);
+	front = &m.box[0];
+	pair = &m.box[1];
+	behind = &m.box[2];
+	CHECK(box_covered(&m, 0, pair, 2.40 / 0.02, 2.0 / 0.02),
+	    "the pair's pixel in the front box is not covered");
+	CHECK(!box_covered(&m, 0, pair, 2.60 / 0.02, 2.0 / 0.02),
+	    "the pair's pixel in the box behind (and in a hand) is covered");
+	CHECK(!box_covered(&m, 0, front, 2.40 / 0.02, 2.0 / 0.02),
+	    "the front box's pixel is covered");
+	CHECK(box_covered(&m, 0, behind, 2.60 / 0.02, 2.0 / 0.02),
+	    "the pixel behind, in the pair's box, is not covered");
+	CHECK(!box_covered(&m, 1, pair, 2.40 / 0.02, 2.0 / 0.02),
+	    "a box of an earlier frame covers");
+	clear(&m);
+}
+
 int
 main(void)
 {
@@ -223,5 +255,6 @@ main(void)
 	clipped_views();
 	long_box();
 	reach();
+	covered();
 	return fails != 0;
 }
