@@ -189,6 +189,7 @@ add_line(struct shopper *s, double ts, int plate, int item, long long qty,
 	ln->conf = wo_r3(conf);
 	ln->ts = ts;
 	ln->reach = 0;
+	ln->moved = 0;
 	x = wo_ev_new("cart", ts);
 	json_object_set_new(x, "account", s->account ?
 	    json_string(s->account) : json_null());
@@ -402,6 +403,18 @@ putback(int p, double grams, struct cand *cd, int n, struct what *wt,
 	return 0;
 }
 
+/* The index of track t's candidate, or -1. */
+static int
+cand_of(const struct cand *cd, int n, long long t)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (c.sh[cd[i].sh].track == t)
+			return i;
+	return -1;
+}
+
 /* Whether a shopper's pick by reach overlaps [t0, t1], at a plate not p. */
 static struct line *
 reaching(struct shopper *s, const char *pid, double t0, double t1)
@@ -437,10 +450,15 @@ move_line(struct shopper *a, struct line *l, struct shopper *b, double ts)
 	item = wo_store_item(c.st, l->sku);
 	plate = wo_store_plate(c.st, l->plate);
 	qty = l->qty;
-	conf = fmin(l->conf, CROSS_CONF);
+	/*
+	 * When b was the line's runner-up, a and b were what it was unsure
+	 * between, and a is now busy with the pick that overlaps it.
+	 */
+	conf = fmin(l->alt == b->track ? l->solo : l->conf, CROSS_CONF);
 	lt0 = l->t0;
 	lt1 = l->t1;
 	l->reach = 0;
+	l->moved = 1;
 	from = a->track;
 	x = json_pack("{s:{s:s,s:I,s:f,s:f}}", "moved", "line", id, "to",
 	    (json_int_t)b->track, "t0", lt0, "t1", lt1);
@@ -691,7 +709,17 @@ on_weight(const struct wo_ev *ev)
 		if (pick && wt.item2 < 0) {
 			double f = one_reach(ev, p, t0, t1, cd, n, &parted);
 
-			ca *= fmin(f, crossed(ev, p, t0, t1, cd, n, &parted));
+			f = fmin(f, crossed(ev, p, t0, t1, cd, n, &parted));
+			/*
+			 * The shopper parted from is busy with the other pick
+			 * and no rival for this one; should another's hand
+			 * have held the item instead, it stays as sure as the
+			 * distances made it.
+			 */
+			if (parted != 0)
+				ca = fmax(ca, busy_conf(cd, n, 0,
+				    cand_of(cd, n, parted)));
+			ca *= f;
 		}
 		s = &c.sh[cd[0].sh];
 		weight_line(s, ev, p, wt.item, pick ? wt.qty : -wt.qty,
@@ -704,6 +732,9 @@ on_weight(const struct wo_ev *ev)
 			l->eff = cd[0].eff;
 			l->alt = n > 1 ? c.sh[cd[1].sh].track : 0;
 			l->alteff = n > 1 ? cd[1].eff : INFINITY;
+			/* For a later move of this line to its runner-up. */
+			l->solo = (n > 1 ? fmax(ca, busy_conf(cd, n, 0, 1)) :
+			    ca) * wt.conf;
 		}
 		/* The planogram learns what strayed onto the plate. */
 		if (wt.item != c.st->plates[p].item)
@@ -1045,8 +1076,13 @@ checkout(struct shopper *s, double ts)
 	const char *v = visit_of(s);
 	int i, j, k, e, swap;
 
+	/*
+	 * A line a correction moved to another shopper is not this one's
+	 * any more: its doubt was whether this shopper took the item, which
+	 * the correction answered with its own confidence.
+	 */
 	for (i = 0; i < s->nln; i++)
-		if (s->ln[i].conf < conf)
+		if (!s->ln[i].moved && s->ln[i].conf < conf)
 			conf = s->ln[i].conf;
 	if ((e = entered_with(s)) >= 0 && conf > GATE_CONF)
 		conf = GATE_CONF;

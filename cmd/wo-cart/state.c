@@ -67,11 +67,13 @@ dump(const struct cart *c)
 			    "qty", (json_int_t)l->qty, "conf", l->conf,
 			    "ts", l->ts);
 
+			if (l->moved)
+				json_object_set_new(o, "moved", json_true());
 			if (l->reach)
 				json_object_set_new(o, "reach", json_pack(
-				    "[f,f,f,f,I]", l->t0, l->t1, l->eff,
+				    "[f,f,f,f,I,f]", l->t0, l->t1, l->eff,
 				    isfinite(l->alteff) ? l->alteff : -1.0,
-				    (json_int_t)l->alt));
+				    (json_int_t)l->alt, l->solo));
 			json_array_append_new(ln, o);
 		}
 		json_array_append_new(sh, json_pack(
@@ -312,11 +314,16 @@ state_load(struct cart *c, const char *path)
 			ln->qty = json_integer_value(json_object_get(v, "qty"));
 			ln->conf = json_number_value(json_object_get(v, "conf"));
 			ln->ts = json_number_value(json_object_get(v, "ts"));
+			/* Files of earlier versions have no "moved": none. */
+			ln->moved = json_is_true(json_object_get(v, "moved"));
 			ln->reach = 0;
 			if ((r = json_object_get(v, "reach")) != NULL) {
-				if (json_array_size(r) != 5)
+				/* Files of earlier versions have no solo. */
+				if (json_array_size(r) != 5 &&
+				    json_array_size(r) != 6)
 					badstate(path, "a cart line's reach is "
-					    "not [t0, t1, eff, alteff, alt]");
+					    "not [t0, t1, eff, alteff, alt, "
+					    "solo]");
 				ln->reach = 1;
 				ln->t0 = json_number_value(json_array_get(r, 0));
 				ln->t1 = json_number_value(json_array_get(r, 1));
@@ -327,6 +334,9 @@ state_load(struct cart *c, const char *path)
 					ln->alteff = INFINITY;
 				ln->alt = json_integer_value(
 				    json_array_get(r, 4));
+				ln->solo = json_array_size(r) == 6 ?
+				    json_number_value(json_array_get(r, 5)) :
+				    ln->conf;
 			}
 		}
 	}
