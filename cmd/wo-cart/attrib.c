@@ -348,8 +348,10 @@ attrib_conf(struct cand *cd, int n)
  * and its nearness to the plate is no rival's.  What the rules that part
  * two such picks take it for is a hand lent: the tracker put the taker's
  * hand on the partner's body, so the nearer of the two hands seen counts
- * as the taker's, and so does what it held.  The other candidates stay
- * rivals, as in attrib_conf; 0 when one of them now comes first.
+ * as the taker's.  (Where the taker's was the nearer anyway, as for a
+ * runner-up seen busy without a parting, that changes nothing.)  The
+ * other candidates stay rivals, as in attrib_conf; 0 when one of them now
+ * comes first.
  */
 double
 busy_conf(const struct cand *cd, int n, int taker, int partner)
@@ -360,13 +362,10 @@ busy_conf(const struct cand *cd, int n, int taker, int partner)
 
 	t = wo_calloc(n + 1, sizeof(*t));
 	t[m++] = cd[taker];
-	if (partner >= 0) {
-		if (cd[partner].eff < t[0].eff) {
-			t[0].eff = cd[partner].eff;
-			t[0].dist = cd[partner].dist;
-			t[0].byhand = cd[partner].byhand;
-		}
-		t[0].item = fmax(t[0].item, cd[partner].item);
+	if (partner >= 0 && cd[partner].eff < t[0].eff) {
+		t[0].eff = cd[partner].eff;
+		t[0].dist = cd[partner].dist;
+		t[0].byhand = cd[partner].byhand;
 	}
 	for (i = 0; i < n; i++)
 		if (i != taker && i != partner)

@@ -32,6 +32,7 @@ struct line {
 	double	 t0, t1, eff, alteff, solo;
 	long long alt;
 	int	 moved;		/* a correction gave it to another shopper */
+	int	 busy;		/* alt was seen picking elsewhere meanwhile */
 };
 
 /*

@@ -190,6 +190,7 @@ add_line(struct shopper *s, double ts, int plate, int item, long long qty,
 	ln->ts = ts;
 	ln->reach = 0;
 	ln->moved = 0;
+	ln->busy = 0;
 	x = wo_ev_new("cart", ts);
 	json_object_set_new(x, "account", s->account ?
 	    json_string(s->account) : json_null());
@@ -524,6 +525,30 @@ one_reach(const struct wo_ev *ev, int p, double t0, double t1,
 }
 
 /*
+ * Shopper s was just given a pick on plate pid over [t0, t1]; one shopper
+ * reaches one plate at a time, so a line of another shopper on another
+ * plate, overlapping it, whose runner-up was s, was not s's: the doubt s
+ * cast on it is answered.  The line is out already, so the checkout
+ * counts it as sure as it would have been without s (at most CROSS_CONF:
+ * it rests on s's pick being s's).
+ */
+static void
+busy_elsewhere(const struct shopper *s, const char *pid, double t0, double t1)
+{
+	int i, j;
+
+	for (i = 0; i < c.nsh; i++)
+		for (j = 0; j < c.sh[i].nln; j++) {
+			struct line *l = &c.sh[i].ln[j];
+
+			if (l->reach && l->qty > 0 && l->alt == s->track &&
+			    &c.sh[i] != s && l->t0 < t1 && t0 < l->t1 &&
+			    strcmp(l->plate, pid) != 0)
+				l->busy = 1;
+		}
+}
+
+/*
  * Whether plates p and q stand side by side in one shelf (their rows
  * overlap, at most NEXT_M apart) with the two shoppers in front of them on
  * the same side: plates back to back face two aisles.
@@ -719,6 +744,10 @@ on_weight(const struct wo_ev *ev)
 			if (parted != 0)
 				ca = fmax(ca, busy_conf(cd, n, 0,
 				    cand_of(cd, n, parted)));
+			else if (n > 1 && reaching(&c.sh[cd[1].sh], plate, t0,
+			    t1) != NULL)
+				ca = fmax(ca, fmin(busy_conf(cd, n, 0, 1),
+				    CROSS_CONF));
 			ca *= f;
 		}
 		s = &c.sh[cd[0].sh];
@@ -732,9 +761,16 @@ on_weight(const struct wo_ev *ev)
 			l->eff = cd[0].eff;
 			l->alt = n > 1 ? c.sh[cd[1].sh].track : 0;
 			l->alteff = n > 1 ? cd[1].eff : INFINITY;
-			/* For a later move of this line to its runner-up. */
+			/*
+			 * For a later move of this line to its runner-up, or
+			 * the runner-up seen picking elsewhere meanwhile; a
+			 * doubt of another kind (a meeting) stays.
+			 */
 			l->solo = (n > 1 ? fmax(ca, busy_conf(cd, n, 0, 1)) :
 			    ca) * wt.conf;
+			if (l->conf < wo_r3(ca * wt.conf))
+				l->solo = fmin(l->solo, l->conf);
+			busy_elsewhere(s, plate, t0, t1);
 		}
 		/* The planogram learns what strayed onto the plate. */
 		if (wt.item != c.st->plates[p].item)
@@ -1081,9 +1117,14 @@ checkout(struct shopper *s, double ts)
 	 * any more: its doubt was whether this shopper took the item, which
 	 * the correction answered with its own confidence.
 	 */
-	for (i = 0; i < s->nln; i++)
-		if (!s->ln[i].moved && s->ln[i].conf < conf)
-			conf = s->ln[i].conf;
+	for (i = 0; i < s->nln; i++) {
+		const struct line *l = &s->ln[i];
+		double lc = l->busy ? fmax(l->conf, fmin(l->solo,
+		    CROSS_CONF)) : l->conf;
+
+		if (!l->moved && lc < conf)
+			conf = lc;
+	}
 	if ((e = entered_with(s)) >= 0 && conf > GATE_CONF)
 		conf = GATE_CONF;
 	if ((swap = swap_doubt(s)) && conf > SWAP_CONF)

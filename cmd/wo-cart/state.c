@@ -69,6 +69,8 @@ dump(const struct cart *c)
 
 			if (l->moved)
 				json_object_set_new(o, "moved", json_true());
+			if (l->busy)
+				json_object_set_new(o, "busy", json_true());
 			if (l->reach)
 				json_object_set_new(o, "reach", json_pack(
 				    "[f,f,f,f,I,f]", l->t0, l->t1, l->eff,
@@ -314,8 +316,9 @@ state_load(struct cart *c, const char *path)
 			ln->qty = json_integer_value(json_object_get(v, "qty"));
 			ln->conf = json_number_value(json_object_get(v, "conf"));
 			ln->ts = json_number_value(json_object_get(v, "ts"));
-			/* Files of earlier versions have no "moved": none. */
+			/* Files of earlier versions have neither: none. */
 			ln->moved = json_is_true(json_object_get(v, "moved"));
+			ln->busy = json_is_true(json_object_get(v, "busy"));
 			ln->reach = 0;
 			if ((r = json_object_get(v, "reach")) != NULL) {
 				/* Files of earlier versions have no solo. */
