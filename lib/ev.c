@@ -340,6 +340,33 @@ wo_ev_new(const char *type, double ts)
 	return o;
 }
 
+/*
+ * An alert of the given kind with its message; the caller adds the fields
+ * that explain it.
+ */
+json_t *
+wo_alert_new(double ts, const char *kind, const char *fmt, ...)
+{
+	json_t *a = wo_ev_new("alert", ts);
+	char *msg;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		wo_die(1, "alert %s: bad message format", kind);
+	msg = wo_malloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	json_object_set_new(a, "kind", json_string(kind));
+	json_object_set_new(a, "message", json_string(msg));
+	free(msg);
+	return a;
+}
+
 /* Events carry millimetres and confidences to three places, not noise. */
 double
 wo_r3(double x)

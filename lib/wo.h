@@ -97,6 +97,7 @@ int	 wo_need_int(const struct wo_ev *ev, const char *key, long long *v);
 void	 wo_evbad(const struct wo_ev *ev, const char *fmt, ...);
 
 json_t	*wo_ev_new(const char *type, double ts);	/* {"type","ts"} */
+json_t	*wo_alert_new(double ts, const char *kind, const char *fmt, ...);
 double	 wo_r3(double x);	/* to the thousandth: metres, confidences out */
 void	 wo_write(json_t *obj);		/* one line to stdout, flushed */
 void	 wo_write_to(FILE *fp, json_t *obj);

@@ -81,7 +81,11 @@ body_dist(const struct cart *c, const struct shopper *s, int plate, double t)
  * nor q, lie in the middle third of the way from a's body at t to b's, or
  * lie inside the other's plate (a's in q, b's in p): a hand reaching
  * straight ahead stays on its own side, crossed arms pass the middle on
- * their way and end before the other body.
+ * their way and end before the other body.  A hand in the middle counts
+ * only out in front of the bodies, nearer the plates than either stands:
+ * one level with them or behind hangs at a side, carrying what it took,
+ * and one of the two may still have been walking up at t, so that the
+ * middle of then is beside where they stand now.
  */
 int
 hands_between(const struct cart *c, const struct shopper *a,
@@ -90,11 +94,12 @@ hands_between(const struct cart *c, const struct shopper *a,
 	const struct wo_plate *pp = &c->st->plates[p], *pq = &c->st->plates[q];
 	const struct sample *ma = moment(a, t), *mb = moment(b, t);
 	const struct shopper *s;
-	double dx, dy, l2, f;
+	double dx, dy, l2, f, ahead;
 	int i, j, k, n = 0;
 
 	if (ma == NULL || mb == NULL)
 		return 0;
+	ahead = fmin(to_plate(pp, ma->x, ma->y), to_plate(pq, mb->x, mb->y));
 	dx = mb->x - ma->x;
 	dy = mb->y - ma->y;
 	if ((l2 = dx * dx + dy * dy) < 1e-6)
@@ -118,6 +123,9 @@ hands_between(const struct cart *c, const struct shopper *a,
 				}
 				if (to_plate(pp, m->hx[k], m->hy[k]) == 0 ||
 				    to_plate(pq, m->hx[k], m->hy[k]) == 0)
+					continue;
+				if (fmin(to_plate(pp, m->hx[k], m->hy[k]),
+				    to_plate(pq, m->hx[k], m->hy[k])) >= ahead)
 					continue;
 				f = ((m->hx[k] - ma->x) * dx +
 				    (m->hy[k] - ma->y) * dy) / l2;

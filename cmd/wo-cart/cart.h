@@ -33,6 +33,14 @@ struct line {
 	long long alt;
 	int	 moved;		/* a correction gave it to another shopper */
 	int	 busy;		/* alt was seen picking elsewhere meanwhile */
+	/*
+	 * A pick doubted for a meeting wo-track had not yet vouched for: its
+	 * own confidence, and the change's start and the track it was parted
+	 * from (see doubt()), to ask again once a met event vouches.
+	 */
+	int	 doubted;
+	double	 own, dt0;
+	long long parted;
 };
 
 /*
@@ -183,7 +191,6 @@ struct shopper *shopper_get(struct cart *c, long long track, int make);
 void	 shopper_free(struct shopper *s);
 void	 add_line(struct shopper *s, double ts, int plate, int item,
 	    long long qty, double conf, json_t *evidence);
-json_t	*alert(double ts, const char *kind, const char *fmt, ...);
 void	 emit(json_t *ev);
 
 #endif

@@ -1,6 +1,5 @@
 /* main.c: wo-cart, weight changes into shoppers' carts and checkouts. */
 #include <getopt.h>
-#include <stdarg.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -72,21 +71,6 @@ shopper_free(struct shopper *s)
 	free(s->mt);
 	free(s->account);
 	free(s->visit);
-}
-
-json_t *
-alert(double ts, const char *kind, const char *fmt, ...)
-{
-	json_t *a = wo_ev_new("alert", ts);
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	json_object_set_new(a, "kind", json_string(kind));
-	json_object_set_new(a, "message", json_string(msg));
-	return a;
 }
 
 void
@@ -191,6 +175,7 @@ add_line(struct shopper *s, double ts, int plate, int item, long long qty,
 	ln->reach = 0;
 	ln->moved = 0;
 	ln->busy = 0;
+	ln->doubted = 0;
 	x = wo_ev_new("cart", ts);
 	json_object_set_new(x, "account", s->account ?
 	    json_string(s->account) : json_null());
@@ -207,42 +192,78 @@ add_line(struct shopper *s, double ts, int plate, int item, long long qty,
 
 /*
  * The latest meeting with another track within SWAP_S before t0 (or after
- * it: the change is still being made) that casts doubt on a pick of s, or
- * NULL.  One wo-track vouched for does not, unless the pick was parted
- * from that very track by the one-reach or crossed-arms rule (parted, 0
- * none): those trust whose body each hand is, and wo-track's hands keep
- * the owner they were first seen with, which for a hand first seen while
- * the two bodies stood on top of each other was a guess between them.
+ * it, up to until: the change is still being made) that casts doubt on a
+ * pick of s, or NULL.  One wo-track vouched for does not, unless the pick
+ * was parted from that very track by the one-reach or crossed-arms rule
+ * (parted, 0 none): those trust whose body each hand is, and wo-track's
+ * hands keep the owner they were first seen with, which for a hand first
+ * seen while the two bodies stood on top of each other was a guess
+ * between them.
  */
 static const struct meeting *
-doubt(const struct shopper *s, double t0, long long parted)
+doubt(const struct shopper *s, double t0, long long parted, double until)
 {
 	const struct meeting *m = NULL;
 	int i;
 
 	for (i = 0; i < s->nmt; i++)
 		if ((!s->mt[i].kept || s->mt[i].other == parted) &&
-		    s->mt[i].last >= t0 - SWAP_S &&
+		    s->mt[i].last >= t0 - SWAP_S && s->mt[i].first <= until &&
 		    (m == NULL || s->mt[i].last > m->last))
 			m = &s->mt[i];
 	return m;
 }
 
 /*
- * A pick's confidence, capped at SWAP_CONF with the meeting named in its
- * evidence x when one casts doubt on it (see doubt()).
+ * Adds a pick of s made by a change that began at t0, its confidence
+ * capped at SWAP_CONF with the meeting named in its evidence x when one
+ * casts doubt on it (see doubt()).  A doubt that looks can lift is kept
+ * on the line: the met event that vouches for the meeting, which comes
+ * only once both have been seen apart again, often after the pick, gives
+ * the line back its own confidence for the checkout.
  */
-static double
-met_conf(const struct shopper *s, double t0, long long parted, double conf,
-    json_t *x)
+static void
+add_pick(struct shopper *s, double ts, int plate, int item, long long qty,
+    double conf, double t0, long long parted, json_t *x)
 {
 	const struct meeting *m;
+	struct line *l;
+	int lift;
 
-	if ((m = doubt(s, t0, parted)) == NULL)
-		return conf;
+	if ((m = doubt(s, t0, parted, ts)) == NULL) {
+		add_line(s, ts, plate, item, qty, conf, x);
+		return;
+	}
 	json_object_set_new(x, "met", json_pack("{s:I,s:f}", "track",
 	    (json_int_t)m->other, "ts", m->last));
-	return fmin(conf, SWAP_CONF);
+	lift = !m->kept;
+	add_line(s, ts, plate, item, qty, fmin(conf, SWAP_CONF), x);
+	l = &s->ln[s->nln - 1];
+	if (lift && conf > l->conf) {
+		l->doubted = 1;
+		l->own = wo_r3(conf);
+		l->dt0 = t0;
+		l->parted = parted;
+	}
+}
+
+/*
+ * Gives back their own confidence to the picks of s whose doubt a meeting
+ * just vouched for has lifted (no other meeting casting one).
+ */
+static void
+lift_doubts(struct shopper *s)
+{
+	struct line *l;
+	int i;
+
+	for (i = 0; i < s->nln; i++) {
+		l = &s->ln[i];
+		if (l->doubted && doubt(s, l->dt0, l->parted, l->ts) == NULL) {
+			l->conf = l->own;
+			l->doubted = 0;
+		}
+	}
 }
 
 /* A line made by a weight change: its evidence, the weight and the hands. */
@@ -272,8 +293,7 @@ weight_line(struct shopper *s, const struct wo_ev *ev, int plate, int item,
 	 * person, unless wo-track has since seen both apart, each looking
 	 * like itself.
 	 */
-	conf = met_conf(s, t0, parted, conf, x);
-	add_line(s, ev->ts, plate, item, qty, conf, x);
+	add_pick(s, ev->ts, plate, item, qty, conf, t0, parted, x);
 	/*
 	 * Whoever just took something carries it: the time seen without a
 	 * hand counts from here, not from before the pick (a detector that
@@ -317,7 +337,7 @@ left_behind(struct shopper *s, double ts)
 		    "{s:{s:f,s:f},s:I}", "left", "since", s->empty, "until", ts,
 		    "track", (json_int_t)s->track));
 	}
-	a = alert(ts, "left-behind", "track %lld has carried nothing since "
+	a = wo_alert_new(ts, "left-behind", "track %lld has carried nothing since "
 	    "%.3f: what it took is left in the store", s->track, s->empty);
 	json_object_set_new(a, "track", json_integer(s->track));
 	json_object_set_new(a, "account", s->account ?
@@ -343,7 +363,7 @@ stock(const struct wo_ev *ev, int p)
 	if (n > c.lowstock)
 		c.pl[p].low = 0;
 	else if (!c.pl[p].low) {
-		json_t *a = alert(ev->ts, "low-stock", "plate %s holds %lld "
+		json_t *a = wo_alert_new(ev->ts, "low-stock", "plate %s holds %lld "
 		    "of %s", pl->id, n, pl->sku);
 
 		json_object_set_new(a, "plate", json_string(pl->id));
@@ -463,11 +483,10 @@ move_line(struct shopper *a, struct line *l, struct shopper *b, double ts)
 	from = a->track;
 	x = json_pack("{s:{s:s,s:I,s:f,s:f}}", "moved", "line", id, "to",
 	    (json_int_t)b->track, "t0", lt0, "t1", lt1);
-	add_line(a, ts, plate, item, -qty, met_conf(a, lt0, b->track, conf, x),
-	    x);
+	add_pick(a, ts, plate, item, -qty, conf, lt0, b->track, x);
 	x = json_pack("{s:{s:s,s:I,s:f,s:f}}", "moved", "line", id, "from",
 	    (json_int_t)from, "t0", lt0, "t1", lt1);
-	add_line(b, ts, plate, item, qty, met_conf(b, lt0, from, conf, x), x);
+	add_pick(b, ts, plate, item, qty, conf, lt0, from, x);
 }
 
 /*
@@ -674,7 +693,7 @@ on_weight(const struct wo_ev *ev)
 	} else if (!putback(p, delta, cd, n, &wt, &ca))
 		wt.item = -1;
 	if (wt.item < 0 || (pick && n == 0)) {
-		a = alert(ev->ts, pick ? (n == 0 ? "unexplained-pick" :
+		a = wo_alert_new(ev->ts, pick ? (n == 0 ? "unexplained-pick" :
 		    "weight-mismatch") : "unexplained-putback",
 		    pick && n == 0 ? "%.1f g left plate %s with nobody near" :
 		    "%.1f g on plate %s fits no product at hand", fabs(delta),
@@ -764,11 +783,12 @@ on_weight(const struct wo_ev *ev)
 			/*
 			 * For a later move of this line to its runner-up, or
 			 * the runner-up seen picking elsewhere meanwhile; a
-			 * doubt of another kind (a meeting) stays.
+			 * doubt of another kind (a meeting) stays, until a
+			 * met event lifts it where one can.
 			 */
 			l->solo = (n > 1 ? fmax(ca, busy_conf(cd, n, 0, 1)) :
 			    ca) * wt.conf;
-			if (l->conf < wo_r3(ca * wt.conf))
+			if (l->conf < wo_r3(ca * wt.conf) && !l->doubted)
 				l->solo = fmin(l->solo, l->conf);
 			busy_elsewhere(s, plate, t0, t1);
 		}
@@ -942,6 +962,7 @@ on_met(const struct wo_ev *ev)
 			    s->mt[j].first >= first - 0.001 &&
 			    s->mt[j].last <= last + 0.001)
 				s->mt[j].kept = 1;
+		lift_doubts(s);
 	}
 }
 
@@ -1119,8 +1140,10 @@ checkout(struct shopper *s, double ts)
 	 */
 	for (i = 0; i < s->nln; i++) {
 		const struct line *l = &s->ln[i];
-		double lc = l->busy ? fmax(l->conf, fmin(l->solo,
-		    CROSS_CONF)) : l->conf;
+		double lc = l->conf;
+
+		if (l->busy && !l->doubted)
+			lc = fmax(lc, fmin(l->solo, CROSS_CONF));
 
 		if (!l->moved && lc < conf)
 			conf = lc;
@@ -1193,7 +1216,7 @@ on_leave(const struct wo_ev *ev)
 		s->account = wo_strdup(json_string_value(json_object_get(ev->obj,
 		    "account")));
 	if (s->account == NULL) {
-		json_t *a = alert(ev->ts, "no-entry", "track %lld left by gate "
+		json_t *a = wo_alert_new(ev->ts, "no-entry", "track %lld left by gate "
 		    "%s without an entry", id, gate);
 
 		json_object_set_new(a, "track", json_integer(id));

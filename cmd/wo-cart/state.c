@@ -76,6 +76,10 @@ dump(const struct cart *c)
 				    "[f,f,f,f,I,f]", l->t0, l->t1, l->eff,
 				    isfinite(l->alteff) ? l->alteff : -1.0,
 				    (json_int_t)l->alt, l->solo));
+			if (l->doubted)
+				json_object_set_new(o, "doubted", json_pack(
+				    "[f,f,I]", l->own, l->dt0,
+				    (json_int_t)l->parted));
 			json_array_append_new(ln, o);
 		}
 		json_array_append_new(sh, json_pack(
@@ -320,6 +324,18 @@ state_load(struct cart *c, const char *path)
 			ln->moved = json_is_true(json_object_get(v, "moved"));
 			ln->busy = json_is_true(json_object_get(v, "busy"));
 			ln->reach = 0;
+			/* Files of earlier versions have no "doubted": none. */
+			ln->doubted = 0;
+			if ((r = json_object_get(v, "doubted")) != NULL) {
+				if (json_array_size(r) != 3)
+					badstate(path, "a cart line's doubted is "
+					    "not [own, t0, parted]");
+				ln->doubted = 1;
+				ln->own = json_number_value(json_array_get(r, 0));
+				ln->dt0 = json_number_value(json_array_get(r, 1));
+				ln->parted = json_integer_value(
+				    json_array_get(r, 2));
+			}
 			if ((r = json_object_get(v, "reach")) != NULL) {
 				/* Files of earlier versions have no solo. */
 				if (json_array_size(r) != 5 &&

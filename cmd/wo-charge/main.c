@@ -165,10 +165,8 @@ static void
 emit_alert(double ts, const char *kind, const char *visit,
     const char *account, const char *msg)
 {
-	json_t *ev = wo_ev_new("alert", ts);
+	json_t *ev = wo_alert_new(ts, kind, "%s", msg);
 
-	json_object_set_new(ev, "kind", json_string(kind));
-	json_object_set_new(ev, "message", json_string(msg));
 	json_object_set_new(ev, "visit", json_string(visit));
 	set_str(ev, "account", account);
 	wo_write(ev);

@@ -190,11 +190,9 @@ checkout(const struct wo_ev *ev)
 static void
 alert(double ts, const struct receipt *r, const char *msg)
 {
-	json_t *o = wo_ev_new("alert", ts);
+	json_t *o = wo_alert_new(ts, "receipt", "%s", msg);
 
 	wo_warn("visit %s: %s", r->visit, msg);
-	json_object_set_new(o, "kind", json_string("receipt"));
-	json_object_set_new(o, "message", json_string(msg));
 	json_object_set_new(o, "visit", json_string(r->visit));
 	json_object_set_new(o, "account", json_string(r->account));
 	wo_write(o);

@@ -216,9 +216,23 @@ drop_old_entries(double t)
 {
 	int i = 0;
 
-	/* An entry nobody walked through is forgotten, or it would bind late. */
+	/*
+	 * An entry nobody walked through is forgotten, or it would bind late;
+	 * but not silently: that shopper gets no cart and no receipt.
+	 */
 	while (i < nent)
 		if (t - ent[i].ts > bind_s) {
+			json_t *a = wo_alert_new(t, "unbound-entry",
+			    "no track was born in gate %s within %g s of the "
+			    "entry of %s: that shopper gets no receipt",
+			    ent[i].gate, bind_s, ent[i].account);
+
+			json_object_set_new(a, "account",
+			    json_string(ent[i].account));
+			json_object_set_new(a, "gate", json_string(ent[i].gate));
+			json_object_set_new(a, "entry", json_real(ent[i].ts));
+			wo_write(a);
+			json_decref(a);
 			free(ent[i].gate);
 			free(ent[i].account);
 			memmove(&ent[i], &ent[i + 1],

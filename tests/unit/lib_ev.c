@@ -79,5 +79,18 @@ main(void)
 	    "wo_dumps keeps type and ts first");
 	free(dump);
 	json_decref(o);
+
+	/* An alert's message is formatted whole, however long. */
+	memset(err, 'x', sizeof(err) - 1);
+	err[sizeof(err) - 1] = '\0';
+	o = wo_alert_new(3.5, "k", "%s %s %s %s %s %d", err, err, err, err,
+	    err, 7);
+	s = json_string_value(json_object_get(o, "message"));
+	check(s != NULL && strlen(s) == 5 * 63 + 4 + 2 &&
+	    strcmp(s + strlen(s) - 3, "x 7") == 0 &&
+	    strcmp(json_string_value(json_object_get(o, "kind")), "k") == 0 &&
+	    strcmp(json_string_value(json_object_get(o, "type")), "alert") == 0,
+	    "wo_alert_new: kind and the whole message");
+	json_decref(o);
 	return fails != 0;
 }
