@@ -349,6 +349,44 @@ attrib_conf(struct cand *cd, int n)
 	return near * margin;
 }
 
+/*
+ * How sure candidate taker is the one once candidate partner (-1: none of
+ * them) is known to have been busy at another plate meanwhile: one shopper
+ * reaches one plate at a time, so the partner did not make this change,
+ * and its nearness to the plate is no rival's.  What the rules that part
+ * two such picks take it for is a hand lent: the tracker put the taker's
+ * hand on the partner's body, so the nearer of the two hands seen counts
+ * as the taker's.  (Where the taker's was the nearer anyway, as for a
+ * runner-up seen busy without a parting, that changes nothing.)  The
+ * other candidates stay rivals, as in attrib_conf; 0 when one of them now
+ * comes first.
+ */
+double
+busy_conf(const struct cand *cd, int n, int taker, int partner)
+{
+	struct cand *t;
+	double conf;
+	int i, m = 0;
+
+	t = wo_calloc(n + 1, sizeof(*t));
+	t[m++] = cd[taker];
+	if (partner >= 0 && cd[partner].eff < t[0].eff) {
+		t[0].eff = cd[partner].eff;
+		t[0].dist = cd[partner].dist;
+		t[0].byhand = cd[partner].byhand;
+	}
+	for (i = 0; i < n; i++)
+		if (i != taker && i != partner)
+			t[m++] = cd[i];
+	qsort(t + 1, m - 1, sizeof(*t), byeff);
+	conf = attrib_conf(t, m);
+	/* A rival's hand held the item and the taker's did not: no lift. */
+	if (t[0].sh != cd[taker].sh)
+		conf = 0;
+	free(t);
+	return conf;
+}
+
 /* The hand views near the plate around t0, for the cart line's evidence. */
 json_t *
 detections(const struct cart *c, const struct shopper *s, int plate, double t0)

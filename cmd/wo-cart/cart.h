@@ -25,11 +25,14 @@ struct line {
 	 * A pick given to one shopper by the hands' distances: when the
 	 * change began and settled, how far its hand was (eff), and the
 	 * runner-up (alt, a track id, 0 none) and theirs, so that a later
-	 * change can show the two shoppers' arms were crossed.
+	 * change can show the two shoppers' arms were crossed; and how sure
+	 * it would be were the runner-up shown busy elsewhere (solo).
 	 */
 	int	 reach;
-	double	 t0, t1, eff, alteff;
+	double	 t0, t1, eff, alteff, solo;
 	long long alt;
+	int	 moved;		/* a correction gave it to another shopper */
+	int	 busy;		/* alt was seen picking elsewhere meanwhile */
 	/*
 	 * A pick doubted for a meeting wo-track had not yet vouched for: its
 	 * own confidence, and the change's start and the track it was parted
@@ -153,6 +156,7 @@ double	 body_dist(const struct cart *c, const struct shopper *s, int plate,
 int	 hands_between(const struct cart *c, const struct shopper *a,
 	    const struct shopper *b, int p, int q, double t, double u);
 double	 attrib_conf(struct cand *cd, int n);
+double	 busy_conf(const struct cand *cd, int n, int taker, int partner);
 int	 lent_hands(const struct cart *c, int plate, double t0,
 	    struct cand *cd, int n);
 json_t	*detections(const struct cart *c, const struct shopper *s, int plate,

@@ -173,6 +173,8 @@ add_line(struct shopper *s, double ts, int plate, int item, long long qty,
 	ln->conf = wo_r3(conf);
 	ln->ts = ts;
 	ln->reach = 0;
+	ln->moved = 0;
+	ln->busy = 0;
 	ln->doubted = 0;
 	x = wo_ev_new("cart", ts);
 	json_object_set_new(x, "account", s->account ?
@@ -422,6 +424,18 @@ putback(int p, double grams, struct cand *cd, int n, struct what *wt,
 	return 0;
 }
 
+/* The index of track t's candidate, or -1. */
+static int
+cand_of(const struct cand *cd, int n, long long t)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (c.sh[cd[i].sh].track == t)
+			return i;
+	return -1;
+}
+
 /* Whether a shopper's pick by reach overlaps [t0, t1], at a plate not p. */
 static struct line *
 reaching(struct shopper *s, const char *pid, double t0, double t1)
@@ -457,10 +471,15 @@ move_line(struct shopper *a, struct line *l, struct shopper *b, double ts)
 	item = wo_store_item(c.st, l->sku);
 	plate = wo_store_plate(c.st, l->plate);
 	qty = l->qty;
-	conf = fmin(l->conf, CROSS_CONF);
+	/*
+	 * When b was the line's runner-up, a and b were what it was unsure
+	 * between, and a is now busy with the pick that overlaps it.
+	 */
+	conf = fmin(l->alt == b->track ? l->solo : l->conf, CROSS_CONF);
 	lt0 = l->t0;
 	lt1 = l->t1;
 	l->reach = 0;
+	l->moved = 1;
 	from = a->track;
 	x = json_pack("{s:{s:s,s:I,s:f,s:f}}", "moved", "line", id, "to",
 	    (json_int_t)b->track, "t0", lt0, "t1", lt1);
@@ -522,6 +541,30 @@ one_reach(const struct wo_ev *ev, int p, double t0, double t1,
 	move_line(a, l, b, ev->ts);
 	*parted = b->track;
 	return CROSS_CONF;
+}
+
+/*
+ * Shopper s was just given a pick on plate pid over [t0, t1]; one shopper
+ * reaches one plate at a time, so a line of another shopper on another
+ * plate, overlapping it, whose runner-up was s, was not s's: the doubt s
+ * cast on it is answered.  The line is out already, so the checkout
+ * counts it as sure as it would have been without s (at most CROSS_CONF:
+ * it rests on s's pick being s's).
+ */
+static void
+busy_elsewhere(const struct shopper *s, const char *pid, double t0, double t1)
+{
+	int i, j;
+
+	for (i = 0; i < c.nsh; i++)
+		for (j = 0; j < c.sh[i].nln; j++) {
+			struct line *l = &c.sh[i].ln[j];
+
+			if (l->reach && l->qty > 0 && l->alt == s->track &&
+			    &c.sh[i] != s && l->t0 < t1 && t0 < l->t1 &&
+			    strcmp(l->plate, pid) != 0)
+				l->busy = 1;
+		}
 }
 
 /*
@@ -710,7 +753,21 @@ on_weight(const struct wo_ev *ev)
 		if (pick && wt.item2 < 0) {
 			double f = one_reach(ev, p, t0, t1, cd, n, &parted);
 
-			ca *= fmin(f, crossed(ev, p, t0, t1, cd, n, &parted));
+			f = fmin(f, crossed(ev, p, t0, t1, cd, n, &parted));
+			/*
+			 * The shopper parted from is busy with the other pick
+			 * and no rival for this one; should another's hand
+			 * have held the item instead, it stays as sure as the
+			 * distances made it.
+			 */
+			if (parted != 0)
+				ca = fmax(ca, busy_conf(cd, n, 0,
+				    cand_of(cd, n, parted)));
+			else if (n > 1 && reaching(&c.sh[cd[1].sh], plate, t0,
+			    t1) != NULL)
+				ca = fmax(ca, fmin(busy_conf(cd, n, 0, 1),
+				    CROSS_CONF));
+			ca *= f;
 		}
 		s = &c.sh[cd[0].sh];
 		weight_line(s, ev, p, wt.item, pick ? wt.qty : -wt.qty,
@@ -723,6 +780,17 @@ on_weight(const struct wo_ev *ev)
 			l->eff = cd[0].eff;
 			l->alt = n > 1 ? c.sh[cd[1].sh].track : 0;
 			l->alteff = n > 1 ? cd[1].eff : INFINITY;
+			/*
+			 * For a later move of this line to its runner-up, or
+			 * the runner-up seen picking elsewhere meanwhile; a
+			 * doubt of another kind (a meeting) stays, until a
+			 * met event lifts it where one can.
+			 */
+			l->solo = (n > 1 ? fmax(ca, busy_conf(cd, n, 0, 1)) :
+			    ca) * wt.conf;
+			if (l->conf < wo_r3(ca * wt.conf) && !l->doubted)
+				l->solo = fmin(l->solo, l->conf);
+			busy_elsewhere(s, plate, t0, t1);
 		}
 		/* The planogram learns what strayed onto the plate. */
 		if (wt.item != c.st->plates[p].item)
@@ -1065,9 +1133,21 @@ checkout(struct shopper *s, double ts)
 	const char *v = visit_of(s);
 	int i, j, k, e, swap;
 
-	for (i = 0; i < s->nln; i++)
-		if (s->ln[i].conf < conf)
-			conf = s->ln[i].conf;
+	/*
+	 * A line a correction moved to another shopper is not this one's
+	 * any more: its doubt was whether this shopper took the item, which
+	 * the correction answered with its own confidence.
+	 */
+	for (i = 0; i < s->nln; i++) {
+		const struct line *l = &s->ln[i];
+		double lc = l->conf;
+
+		if (l->busy && !l->doubted)
+			lc = fmax(lc, fmin(l->solo, CROSS_CONF));
+
+		if (!l->moved && lc < conf)
+			conf = lc;
+	}
 	if ((e = entered_with(s)) >= 0 && conf > GATE_CONF)
 		conf = GATE_CONF;
 	if ((swap = swap_doubt(s)) && conf > SWAP_CONF)

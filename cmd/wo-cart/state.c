@@ -67,11 +67,15 @@ dump(const struct cart *c)
 			    "qty", (json_int_t)l->qty, "conf", l->conf,
 			    "ts", l->ts);
 
+			if (l->moved)
+				json_object_set_new(o, "moved", json_true());
+			if (l->busy)
+				json_object_set_new(o, "busy", json_true());
 			if (l->reach)
 				json_object_set_new(o, "reach", json_pack(
-				    "[f,f,f,f,I]", l->t0, l->t1, l->eff,
+				    "[f,f,f,f,I,f]", l->t0, l->t1, l->eff,
 				    isfinite(l->alteff) ? l->alteff : -1.0,
-				    (json_int_t)l->alt));
+				    (json_int_t)l->alt, l->solo));
 			if (l->doubted)
 				json_object_set_new(o, "doubted", json_pack(
 				    "[f,f,I]", l->own, l->dt0,
@@ -316,6 +320,9 @@ state_load(struct cart *c, const char *path)
 			ln->qty = json_integer_value(json_object_get(v, "qty"));
 			ln->conf = json_number_value(json_object_get(v, "conf"));
 			ln->ts = json_number_value(json_object_get(v, "ts"));
+			/* Files of earlier versions have neither: none. */
+			ln->moved = json_is_true(json_object_get(v, "moved"));
+			ln->busy = json_is_true(json_object_get(v, "busy"));
 			ln->reach = 0;
 			/* Files of earlier versions have no "doubted": none. */
 			ln->doubted = 0;
@@ -330,9 +337,12 @@ state_load(struct cart *c, const char *path)
 				    json_array_get(r, 2));
 			}
 			if ((r = json_object_get(v, "reach")) != NULL) {
-				if (json_array_size(r) != 5)
+				/* Files of earlier versions have no solo. */
+				if (json_array_size(r) != 5 &&
+				    json_array_size(r) != 6)
 					badstate(path, "a cart line's reach is "
-					    "not [t0, t1, eff, alteff, alt]");
+					    "not [t0, t1, eff, alteff, alt, "
+					    "solo]");
 				ln->reach = 1;
 				ln->t0 = json_number_value(json_array_get(r, 0));
 				ln->t1 = json_number_value(json_array_get(r, 1));
@@ -343,6 +353,9 @@ state_load(struct cart *c, const char *path)
 					ln->alteff = INFINITY;
 				ln->alt = json_integer_value(
 				    json_array_get(r, 4));
+				ln->solo = json_array_size(r) == 6 ?
+				    json_number_value(json_array_get(r, 5)) :
+				    ln->conf;
 			}
 		}
 	}
