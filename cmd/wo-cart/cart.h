@@ -129,9 +129,17 @@ struct cart {
 	const char *state;	/* -S file, or NULL */
 };
 
-/* main.c */
+#define SWAP_CONF	0.5	/* picks made by a track that may have swapped */
+
+/* meet.c */
 struct meeting *meeting_add(struct shopper *s, long long other, double first,
 	    double last);
+void	 add_pick(struct shopper *s, double ts, int plate, int item,
+	    long long qty, double conf, double t0, long long parted, json_t *x);
+void	 meet_moment(struct cart *c, struct shopper *s,
+	    const struct sample *sm);
+void	 on_met(struct cart *c, const struct wo_ev *ev);
+int	 swap_doubt(struct cart *c, const struct shopper *s);
 
 /* attrib.c */
 struct cand {

@@ -26,11 +26,6 @@ static const char usage[] =
 #define SETTLED_S	1.0	/* s before a reach, bodies stand clear of it */
 #define REACH_S		1.0	/* s a hand takes to reach a plate */
 #define NEXT_M		0.3	/* m at most between plates side by side */
-#define CLOSE_M		0.25	/* m between two bodies: one on top of the other */
-#define SWAP_S		15.0	/* s such a meeting casts doubt on identities */
-#define SWAP_CONF	0.5	/* picks made by a track that may have swapped */
-#define KEPT_LOOK	0.15	/* margin of looks that vouches for a meeting */
-#define MEET_KEEP_S	60.0	/* s a meeting is remembered */
 #define GATE_CONF	0.5	/* a visit whose body may be another entrant's */
 
 static struct cart c;
@@ -188,82 +183,6 @@ add_line(struct shopper *s, double ts, int plate, int item, long long qty,
 	json_object_set_new(x, "track", json_integer(s->track));
 	json_object_set_new(x, "evidence", evidence);
 	emit(x);
-}
-
-/*
- * The latest meeting with another track within SWAP_S before t0 (or after
- * it, up to until: the change is still being made) that casts doubt on a
- * pick of s, or NULL.  One wo-track vouched for does not, unless the pick
- * was parted from that very track by the one-reach or crossed-arms rule
- * (parted, 0 none): those trust whose body each hand is, and wo-track's
- * hands keep the owner they were first seen with, which for a hand first
- * seen while the two bodies stood on top of each other was a guess
- * between them.
- */
-static const struct meeting *
-doubt(const struct shopper *s, double t0, long long parted, double until)
-{
-	const struct meeting *m = NULL;
-	int i;
-
-	for (i = 0; i < s->nmt; i++)
-		if ((!s->mt[i].kept || s->mt[i].other == parted) &&
-		    s->mt[i].last >= t0 - SWAP_S && s->mt[i].first <= until &&
-		    (m == NULL || s->mt[i].last > m->last))
-			m = &s->mt[i];
-	return m;
-}
-
-/*
- * Adds a pick of s made by a change that began at t0, its confidence
- * capped at SWAP_CONF with the meeting named in its evidence x when one
- * casts doubt on it (see doubt()).  A doubt that looks can lift is kept
- * on the line: the met event that vouches for the meeting, which comes
- * only once both have been seen apart again, often after the pick, gives
- * the line back its own confidence for the checkout.
- */
-static void
-add_pick(struct shopper *s, double ts, int plate, int item, long long qty,
-    double conf, double t0, long long parted, json_t *x)
-{
-	const struct meeting *m;
-	struct line *l;
-	int lift;
-
-	if ((m = doubt(s, t0, parted, ts)) == NULL) {
-		add_line(s, ts, plate, item, qty, conf, x);
-		return;
-	}
-	json_object_set_new(x, "met", json_pack("{s:I,s:f}", "track",
-	    (json_int_t)m->other, "ts", m->last));
-	lift = !m->kept;
-	add_line(s, ts, plate, item, qty, fmin(conf, SWAP_CONF), x);
-	l = &s->ln[s->nln - 1];
-	if (lift && conf > l->conf) {
-		l->doubted = 1;
-		l->own = wo_r3(conf);
-		l->dt0 = t0;
-		l->parted = parted;
-	}
-}
-
-/*
- * Gives back their own confidence to the picks of s whose doubt a meeting
- * just vouched for has lifted (no other meeting casting one).
- */
-static void
-lift_doubts(struct shopper *s)
-{
-	struct line *l;
-	int i;
-
-	for (i = 0; i < s->nln; i++) {
-		l = &s->ln[i];
-		if (l->doubted && doubt(s, l->dt0, l->parted, l->ts) == NULL) {
-			l->conf = l->own;
-			l->doubted = 0;
-		}
-	}
 }
 
 /* A line made by a weight change: its evidence, the weight and the hands. */
@@ -829,143 +748,6 @@ crowded(const struct shopper *s, const struct sample *sm)
 	return 0;
 }
 
-/* A new meeting of s with track other; meetings long past are forgotten. */
-struct meeting *
-meeting_add(struct shopper *s, long long other, double first, double last)
-{
-	struct meeting *m;
-	int i = 0;
-
-	while (i < s->nmt)
-		if (s->mt[i].last < last - MEET_KEEP_S)
-			s->mt[i] = s->mt[--s->nmt];
-		else
-			i++;
-	if (s->nmt == s->capmt) {
-		s->capmt = s->capmt ? s->capmt * 2 : 4;
-		s->mt = wo_realloc(s->mt, s->capmt * sizeof(*s->mt));
-	}
-	m = &s->mt[s->nmt++];
-	m->other = other;
-	m->first = first;
-	m->last = last;
-	m->kept = 0;
-	return m;
-}
-
-/*
- * Notes that s stands on top of track other at ts.  The moments of one
- * meeting join up until wo-track vouches for it; a moment after that is
- * a new meeting, which the verdict did not see, and so is one more than
- * SWAP_S after the last: the old meeting doubts nothing more, and joined
- * to the new one it would keep the verdict on the new one from covering
- * it.
- */
-static void
-meet(struct shopper *s, long long other, double ts)
-{
-	struct meeting *m = NULL;
-	int i;
-
-	for (i = 0; i < s->nmt; i++)
-		if (s->mt[i].other == other && (m == NULL ||
-		    s->mt[i].last > m->last))
-			m = &s->mt[i];
-	if (m != NULL && !m->kept && m->last >= ts - SWAP_S)
-		m->last = ts;
-	else
-		meeting_add(s, other, ts, ts);
-}
-
-/* Notes another track seen at this moment where this one stands. */
-static void
-met(struct shopper *s, const struct sample *sm)
-{
-	int i;
-
-	for (i = 0; i < c.nsh; i++) {
-		struct shopper *o = &c.sh[i];
-		const struct sample *m;
-
-		if (o == s || o->nh == 0)
-			continue;
-		m = &o->h[o->nh - 1];
-		if (!m->guessed && fabs(sm->ts - m->ts) < 0.01 &&
-		    hypot(m->x - sm->x, m->y - sm->y) < CLOSE_M) {
-			meet(s, o->track, sm->ts);
-			meet(o, s->track, sm->ts);
-		}
-	}
-}
-
-/*
- * wo-track's verdict on two tracks that met and parted: when each looks
- * more like its own self before the meeting than like the other by
- * KEPT_LOOK, neither took the other's identity there.  A swap trades
- * both, so both must pass.  (With the shipped detector in busy simulated
- * stores, tracks that kept their identities mostly scored 0.2 to 0.7; in
- * each pair that swapped, one scored under 0.05.)  Only meetings wholly
- * inside the one it saw are vouched for.
- */
-static void
-on_met(const struct wo_ev *ev)
-{
-	json_t *tr = json_object_get(ev->obj, "tracks");
-	json_t *kp = json_object_get(ev->obj, "kept");
-	double first, last;
-	int i, j;
-
-	if (!wo_need_num(ev, "first", &first) ||
-	    !wo_need_num(ev, "last", &last))
-		return;
-	if (json_array_size(tr) != 2 || json_array_size(kp) != 2 ||
-	    !json_is_integer(json_array_get(tr, 0)) ||
-	    !json_is_integer(json_array_get(tr, 1)) ||
-	    !json_is_number(json_array_get(kp, 0)) ||
-	    !json_is_number(json_array_get(kp, 1))) {
-		wo_evbad(ev, "met event: tracks or kept is not a pair");
-		return;
-	}
-	/*
-	 * Each looks at least as much like the other as like itself: the two
-	 * traded identities there, and whose cart is whose from then on is a
-	 * question for a person.  (Both margins at or under 0 in exactly the
-	 * three meetings of busy seeds 1-20 that swapped, 7, 14 and 19, with
-	 * a detector fine-tuned on those renders' siblings.)
-	 */
-	if (json_number_value(json_array_get(kp, 0)) <= 0 &&
-	    json_number_value(json_array_get(kp, 1)) <= 0) {
-		for (i = 0; i < 2; i++) {
-			struct shopper *s = shopper_get(&c,
-			    json_integer_value(json_array_get(tr, i)), 0);
-
-			if (s == NULL || s->swapts > 0)
-				continue;
-			s->swapped = json_integer_value(json_array_get(tr,
-			    1 - i));
-			s->swapts = first;
-		}
-		return;
-	}
-	for (i = 0; i < 2; i++)
-		if (json_number_value(json_array_get(kp, i)) < KEPT_LOOK)
-			return;
-	for (i = 0; i < 2; i++) {
-		struct shopper *s = shopper_get(&c,
-		    json_integer_value(json_array_get(tr, i)), 0);
-		long long other = json_integer_value(json_array_get(tr, 1 - i));
-
-		if (s == NULL)
-			continue;
-		for (j = 0; j < s->nmt; j++)
-			if (s->mt[j].other == other &&
-			    s->mt[j].first >= first - 0.001 &&
-			    s->mt[j].last <= last + 0.001)
-				s->mt[j].kept = 1;
-		lift_doubts(s);
-	}
-}
-
 static void
 on_track(const struct wo_ev *ev)
 {
@@ -1018,7 +800,7 @@ on_track(const struct wo_ev *ev)
 	sm.guessed = wo_num(ev, "conf", &cf) && cf < SEEN_CONF;
 	sample_add(s, &sm, KEEP_S);
 	if (!sm.guessed)
-		met(s, &sm);
+		meet_moment(&c, s, &sm);
 	/*
 	 * Only a shopper really seen counts as seen without hands; a track
 	 * running on prediction (low conf) says nothing either way.
@@ -1087,43 +869,6 @@ entered_with(const struct shopper *s)
 	return near;
 }
 
-/* Whether a cart line was made at or after ts. */
-static int
-lines_since(const struct shopper *s, double ts)
-{
-	int i;
-
-	for (i = 0; i < s->nln; i++)
-		if (s->ln[i].ts >= ts)
-			return 1;
-	return 0;
-}
-
-/*
- * Two tracks that swapped identities swapped the carts of what either
- * took after the meeting; what they took before went to the right ones.
- * So both are doubted when either cart changed since: the other's is
- * told so now when it is still in the store, and told this one's when
- * it left first.
- */
-static int
-swap_doubt(const struct shopper *s)
-{
-	struct shopper *o;
-	int doubt;
-
-	if (s->swapts <= 0)
-		return 0;
-	doubt = s->swaphold || lines_since(s, s->swapts);
-	if ((o = shopper_get(&c, s->swapped, 0)) != NULL) {
-		if (lines_since(o, s->swapts))
-			doubt = 1;
-		if (doubt)
-			o->swaphold = 1;
-	}
-	return doubt;
-}
-
 static void
 checkout(struct shopper *s, double ts)
 {
@@ -1150,7 +895,7 @@ checkout(struct shopper *s, double ts)
 	}
 	if ((e = entered_with(s)) >= 0 && conf > GATE_CONF)
 		conf = GATE_CONF;
-	if ((swap = swap_doubt(s)) && conf > SWAP_CONF)
+	if ((swap = swap_doubt(&c, s)) && conf > SWAP_CONF)
 		conf = SWAP_CONF;
 	/* One line per product, in the order first taken; net of put-backs. */
 	for (i = 0; i < s->nln; i++) {
@@ -1314,7 +1059,7 @@ main(int argc, char *argv[])
 		else if (strcmp(ev.type, "floor") == 0)
 			on_floor(&c, &ev);
 		else if (strcmp(ev.type, "met") == 0)
-			on_met(&ev);
+			on_met(&c, &ev);
 		if (strcmp(ev.type, "track") == 0 ||
 		    strcmp(ev.type, "floor") == 0)
 			floor_tick(&c, ev.ts);
