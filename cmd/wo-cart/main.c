@@ -903,8 +903,8 @@ met(struct shopper *s, const struct sample *sm)
  * more like its own self before the meeting than like the other by
  * KEPT_LOOK, neither took the other's identity there.  A swap trades
  * both, so both must pass.  (With the shipped detector in busy simulated
- * stores, tracks that kept their identities mostly scored 0.2 to 0.7; in
- * each pair that swapped, one scored under 0.05.)  Only meetings wholly
+ * stores, tracks that kept their identities mostly scored 0.4 to 0.9; in
+ * each pair that swapped, both scored under -0.6.)  Only meetings wholly
  * inside the one it saw are vouched for.
  */
 static void
