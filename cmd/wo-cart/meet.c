@@ -161,8 +161,8 @@ meet_moment(struct cart *c, struct shopper *s, const struct sample *sm)
  * more like its own self before the meeting than like the other by
  * KEPT_LOOK, neither took the other's identity there.  A swap trades
  * both, so both must pass.  (With the shipped detector in busy simulated
- * stores, tracks that kept their identities mostly scored 0.2 to 0.7; in
- * each pair that swapped, one scored under 0.05.)  Only meetings wholly
+ * stores, tracks that kept their identities mostly scored 0.4 to 0.9; in
+ * each pair that swapped, both scored under -0.6.)  Only meetings wholly
  * inside the one it saw are vouched for.
  */
 void
@@ -187,9 +187,11 @@ on_met(struct cart *c, const struct wo_ev *ev)
 	/*
 	 * Each looks at least as much like the other as like itself: the two
 	 * traded identities there, and whose cart is whose from then on is a
-	 * question for a person.  (Both margins at or under 0 in exactly the
-	 * three meetings of busy seeds 1-20 that swapped, 7, 14 and 19, with
-	 * a detector fine-tuned on those renders' siblings.)
+	 * question for a person.  (With the shipped detector on busy seeds
+	 * 1-20, the two meetings that swapped, before wo-track learnt not
+	 * to, scored under -0.6 on both sides; seed 7's pair, dressed alike,
+	 * scores under 0 on both without having swapped, and its two right
+	 * receipts are held.)
 	 */
 	if (json_number_value(json_array_get(kp, 0)) <= 0 &&
 	    json_number_value(json_array_get(kp, 1)) <= 0) {

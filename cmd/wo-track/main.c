@@ -152,9 +152,12 @@ learn(struct trk *k, const struct obs *o)
 
 	if (!alone(o))
 		return;
-	for (j = 0; j < NHIST; j++)
+	for (j = 0; j < NHIST; j++) {
 		k->app[j] = k->hasapp ? k->app[j] * (1 - APP_RATE) +
 		    o->hist[j] * APP_RATE : o->hist[j];
+		k->sum[j] += o->hist[j];
+	}
+	k->nsum++;
 	k->hasapp = 1;
 }
 

@@ -84,6 +84,8 @@ struct trk {
 	int	 matched;	/* index of this moment's view, or -1 */
 	int	 hasapp;
 	float	 app[NHIST];	/* what they look like, a running mean */
+	float	 sum[NHIST];	/* ... and every view that taught it, summed */
+	int	 nsum;
 };
 
 extern struct trk *trk;
