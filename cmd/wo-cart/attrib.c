@@ -16,6 +16,10 @@
 #define LATE		0.4	/* m added per second away from t0 */
 #define IN_PLATE	0.05	/* m, a hand this near is in the plate */
 #define ITEM_SURE	0.5	/* an item seen this surely is one */
+#define FRAME_S		0.35	/* s between frames at the slowest cameras (3 fps) */
+
+static int	nearer_other(const struct shopper *, const struct wo_plate *,
+		    const struct sample *, int, const struct shopper *);
 
 void
 sample_add(struct shopper *s, const struct sample *sm, double keep)
@@ -213,6 +217,51 @@ handled(const struct cart *c, const struct shopper *s, int plate, double t0,
 }
 
 /*
+ * Whether one of the shopper's hands carried an item away from the plate
+ * as a pick settled: seen holding one surely within NEAR_HAND of it
+ * between t0 and a frame after t1 (the first reading at the new weight,
+ * when the item is off the plate and the hand leaving it), and never seen
+ * before t0, so that it cannot be a hand carrying an earlier pick past.
+ * The detector often misses a hand in the plate, where the shelf and the
+ * body hide it, and finds it only on its way out.  Returns the item's
+ * confidence, 0 none.
+ */
+static double
+carried(const struct cart *c, const struct shopper *s, int plate, double t0,
+    double t1)
+{
+	const struct wo_plate *p = &c->st->plates[plate];
+	double best = 0;
+	int i, j, k, jj, kk, bad;
+
+	for (j = 0; j < s->nh; j++) {
+		const struct sample *m = &s->h[j];
+
+		if (m->ts < t0 || m->ts > t1 + FRAME_S)
+			continue;
+		for (k = 0; k < m->nh; k++) {
+			if (m->hid[k] == 0 || m->item[k] < ITEM_SURE ||
+			    m->item[k] <= best ||
+			    to_plate(p, m->hx[k], m->hy[k]) > NEAR_HAND ||
+			    in_other(c, plate, m->hx[k], m->hy[k]))
+				continue;
+			for (jj = bad = 0; jj < s->nh && s->h[jj].ts < t0; jj++)
+				for (kk = 0; kk < s->h[jj].nh; kk++)
+					if (s->h[jj].hid[kk] == m->hid[k])
+						bad = 1;
+			/* A hand nearer another's body may be theirs, lent. */
+			for (i = 0; i < c->nsh && !bad; i++)
+				if (&c->sh[i] != s &&
+				    nearer_other(s, p, m, k, &c->sh[i]))
+					bad = 1;
+			if (!bad)
+				best = m->item[k];
+		}
+	}
+	return best;
+}
+
+/*
  * Whether a candidate's hand was at the plate to share a merged pick: in
  * it since t0, or seen within NEAR_HAND of it around t0.  A detector places
  * hands loosely and misses moments, so the hand of a shopper taking one
@@ -251,10 +300,11 @@ byeff(const void *a, const void *b)
  * event comes a little after the change began (the scale must settle first),
  * so the history kept from the track events is searched around t0, not at
  * the event's own time.  An item seen in a hand at the plate is noted: after
- * t0 for a pick (it was taken), before t0 for a put-back (it was brought).
+ * t0 for a pick (it was taken), before t0 for a put-back (it was brought);
+ * for a pick also one carried out of it by t1, when the change settled.
  */
 int
-candidates(const struct cart *c, int plate, double t0, int pick,
+candidates(const struct cart *c, int plate, double t0, double t1, int pick,
     struct cand *out)
 {
 	const struct wo_plate *p = &c->st->plates[plate];
@@ -262,7 +312,7 @@ candidates(const struct cart *c, int plate, double t0, int pick,
 
 	for (i = 0; i < c->nsh; i++) {
 		const struct shopper *s = &c->sh[i];
-		struct cand cd = { i, INFINITY, INFINITY, 0, 0, 0, 0 };
+		struct cand cd = { i, INFINITY, INFINITY, 0, 0, 0, 0, 0 };
 		double body = INFINITY, late;
 
 		for (j = 0; j < s->nh; j++) {
@@ -297,6 +347,8 @@ candidates(const struct cart *c, int plate, double t0, int pick,
 			}
 		}
 		cd.item = handled(c, s, plate, t0, pick);
+		if (pick)
+			cd.carried = carried(c, s, plate, t0, t1);
 		if (cd.byhand)
 			cd.eff = cd.dist;
 		else {
@@ -323,6 +375,7 @@ double
 attrib_conf(struct cand *cd, int n)
 {
 	double near, margin, gap;
+	int i;
 
 	if (n == 0)
 		return 0;
@@ -336,6 +389,16 @@ attrib_conf(struct cand *cd, int n)
 			return cd[0].byhand ? 0.9 : 0.6;
 	}
 	near = cd[0].eff <= 0.05 ? 1 : exp(-(cd[0].eff - 0.05) / 0.5);
+	/*
+	 * The item was seen coming out of the plate in this one's hand, and
+	 * no rival's hand was seen with one or in the plate: as sure as a
+	 * hand in the plate.
+	 */
+	for (i = 1; i < n && cd[i].item == 0 && cd[i].carried == 0 &&
+	    !cd[i].inplate; i++)
+		;
+	if (cd[0].carried > 0 && i == n)
+		near = 1;
 	gap = n > 1 ? fabs(cd[1].eff - cd[0].eff) : INFINITY;
 	margin = 1 - 0.5 * exp(-gap / 0.15);
 	/*
