@@ -160,6 +160,45 @@ in_other(const struct cart *c, int plate, double x, double y)
 }
 
 /*
+ * Whether the shopper's body was only predicted at moment m, and predicted
+ * inside a plate: nobody stands in a shelf, so the tracker's guess walked
+ * on where the shopper did not.
+ */
+static int
+in_shelf(const struct cart *c, const struct sample *m)
+{
+	size_t q;
+
+	if (!m->guessed)
+		return 0;
+	for (q = 0; q < c->st->nplates; q++)
+		if (to_plate(&c->st->plates[q], m->x, m->y) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether hand k of moment m was first seen while the shopper's body was
+ * predicted inside a shelf: the tracker gives a new hand to the person
+ * nearest it, and that guess was nobody's place, so the hand may be
+ * anybody's.
+ */
+static int
+guess_born(const struct cart *c, const struct shopper *s,
+    const struct sample *m, int k)
+{
+	int j, kk;
+
+	if (m->hid[k] == 0)
+		return 0;
+	for (j = 0; j < s->nh; j++)
+		for (kk = 0; kk < s->h[j].nh; kk++)
+			if (s->h[j].hid[kk] == m->hid[k])
+				return in_shelf(c, &s->h[j]);
+	return 0;
+}
+
+/*
  * Whether one of the shopper's hands was seen taking an item from the plate
  * (empty when it came to the plate, holding something after t0) or, for a
  * put-back, bringing one (holding it at the plate before t0, empty after).
@@ -184,7 +223,8 @@ handled(const struct cart *c, const struct shopper *s, int plate, double t0,
 			double first = m->item[k], later = 0;
 			int seen = 0;
 
-			if (to_plate(p, m->hx[k], m->hy[k]) > TOOK_HAND)
+			if (to_plate(p, m->hx[k], m->hy[k]) > TOOK_HAND ||
+			    guess_born(c, s, m, k))
 				continue;
 			/* Only the hand's first view at the plate counts. */
 			for (i = 0; i < nd; i++)
@@ -243,7 +283,8 @@ carried(const struct cart *c, const struct shopper *s, int plate, double t0,
 			if (m->hid[k] == 0 || m->item[k] < ITEM_SURE ||
 			    m->item[k] <= best ||
 			    to_plate(p, m->hx[k], m->hy[k]) > NEAR_HAND ||
-			    in_other(c, plate, m->hx[k], m->hy[k]))
+			    in_other(c, plate, m->hx[k], m->hy[k]) ||
+			    guess_born(c, s, m, k))
 				continue;
 			for (jj = bad = 0; jj < s->nh && s->h[jj].ts < t0; jj++)
 				for (kk = 0; kk < s->h[jj].nh; kk++)
@@ -324,7 +365,8 @@ candidates(const struct cart *c, int plate, double t0, double t1, int pick,
 			 * their hands count as in the plate until now.
 			 */
 			for (k = 0; k < m->nh && m->ts >= t0 - BEFORE; k++)
-				if (to_plate(p, m->hx[k], m->hy[k]) <= IN_PLATE) {
+				if (to_plate(p, m->hx[k], m->hy[k]) <= IN_PLATE &&
+				    !guess_born(c, s, m, k)) {
 					cd.inplate = 1;
 					cd.lastin = m->ts;
 				}
@@ -336,9 +378,11 @@ candidates(const struct cart *c, int plate, double t0, double t1, int pick,
 			 */
 			late = LATE * fabs(m->ts - t0);
 			d = to_plate(p, m->x, m->y) + late;
-			if (d < body)
+			if (d < body && !in_shelf(c, m))
 				body = d;
 			for (k = 0; k < m->nh; k++) {
+				if (guess_born(c, s, m, k))
+					continue;
 				d = to_plate(p, m->hx[k], m->hy[k]) + late;
 				if (d < cd.dist) {
 					cd.dist = d;
