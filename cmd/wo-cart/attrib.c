@@ -16,6 +16,10 @@
 #define LATE		0.4	/* m added per second away from t0 */
 #define IN_PLATE	0.05	/* m, a hand this near is in the plate */
 #define ITEM_SURE	0.5	/* an item seen this surely is one */
+#define FRAME_S		0.35	/* s between frames at the slowest cameras (3 fps) */
+
+static int	nearer_other(const struct shopper *, const struct wo_plate *,
+		    const struct sample *, int, const struct shopper *);
 
 void
 sample_add(struct shopper *s, const struct sample *sm, double keep)
@@ -156,6 +160,45 @@ in_other(const struct cart *c, int plate, double x, double y)
 }
 
 /*
+ * Whether the shopper's body was only predicted at moment m, and predicted
+ * inside a plate: nobody stands in a shelf, so the tracker's guess walked
+ * on where the shopper did not.
+ */
+static int
+in_shelf(const struct cart *c, const struct sample *m)
+{
+	size_t q;
+
+	if (!m->guessed)
+		return 0;
+	for (q = 0; q < c->st->nplates; q++)
+		if (to_plate(&c->st->plates[q], m->x, m->y) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether hand k of moment m was first seen while the shopper's body was
+ * predicted inside a shelf: the tracker gives a new hand to the person
+ * nearest it, and that guess was nobody's place, so the hand may be
+ * anybody's.
+ */
+static int
+guess_born(const struct cart *c, const struct shopper *s,
+    const struct sample *m, int k)
+{
+	int j, kk;
+
+	if (m->hid[k] == 0)
+		return 0;
+	for (j = 0; j < s->nh; j++)
+		for (kk = 0; kk < s->h[j].nh; kk++)
+			if (s->h[j].hid[kk] == m->hid[k])
+				return in_shelf(c, &s->h[j]);
+	return 0;
+}
+
+/*
  * Whether one of the shopper's hands was seen taking an item from the plate
  * (empty when it came to the plate, holding something after t0) or, for a
  * put-back, bringing one (holding it at the plate before t0, empty after).
@@ -180,7 +223,8 @@ handled(const struct cart *c, const struct shopper *s, int plate, double t0,
 			double first = m->item[k], later = 0;
 			int seen = 0;
 
-			if (to_plate(p, m->hx[k], m->hy[k]) > TOOK_HAND)
+			if (to_plate(p, m->hx[k], m->hy[k]) > TOOK_HAND ||
+			    guess_born(c, s, m, k))
 				continue;
 			/* Only the hand's first view at the plate counts. */
 			for (i = 0; i < nd; i++)
@@ -207,6 +251,52 @@ handled(const struct cart *c, const struct shopper *s, int plate, double t0,
 			if (!pick && first > 0 && m->ts <= t0 &&
 			    (!seen || later < 0) && first > best)
 				best = first;
+		}
+	}
+	return best;
+}
+
+/*
+ * Whether one of the shopper's hands carried an item away from the plate
+ * as a pick settled: seen holding one surely within NEAR_HAND of it
+ * between t0 and a frame after t1 (the first reading at the new weight,
+ * when the item is off the plate and the hand leaving it), and never seen
+ * before t0, so that it cannot be a hand carrying an earlier pick past.
+ * The detector often misses a hand in the plate, where the shelf and the
+ * body hide it, and finds it only on its way out.  Returns the item's
+ * confidence, 0 none.
+ */
+static double
+carried(const struct cart *c, const struct shopper *s, int plate, double t0,
+    double t1)
+{
+	const struct wo_plate *p = &c->st->plates[plate];
+	double best = 0;
+	int i, j, k, jj, kk, bad;
+
+	for (j = 0; j < s->nh; j++) {
+		const struct sample *m = &s->h[j];
+
+		if (m->ts < t0 || m->ts > t1 + FRAME_S)
+			continue;
+		for (k = 0; k < m->nh; k++) {
+			if (m->hid[k] == 0 || m->item[k] < ITEM_SURE ||
+			    m->item[k] <= best ||
+			    to_plate(p, m->hx[k], m->hy[k]) > NEAR_HAND ||
+			    in_other(c, plate, m->hx[k], m->hy[k]) ||
+			    guess_born(c, s, m, k))
+				continue;
+			for (jj = bad = 0; jj < s->nh && s->h[jj].ts < t0; jj++)
+				for (kk = 0; kk < s->h[jj].nh; kk++)
+					if (s->h[jj].hid[kk] == m->hid[k])
+						bad = 1;
+			/* A hand nearer another's body may be theirs, lent. */
+			for (i = 0; i < c->nsh && !bad; i++)
+				if (&c->sh[i] != s &&
+				    nearer_other(s, p, m, k, &c->sh[i]))
+					bad = 1;
+			if (!bad)
+				best = m->item[k];
 		}
 	}
 	return best;
@@ -251,10 +341,11 @@ byeff(const void *a, const void *b)
  * event comes a little after the change began (the scale must settle first),
  * so the history kept from the track events is searched around t0, not at
  * the event's own time.  An item seen in a hand at the plate is noted: after
- * t0 for a pick (it was taken), before t0 for a put-back (it was brought).
+ * t0 for a pick (it was taken), before t0 for a put-back (it was brought);
+ * for a pick also one carried out of it by t1, when the change settled.
  */
 int
-candidates(const struct cart *c, int plate, double t0, int pick,
+candidates(const struct cart *c, int plate, double t0, double t1, int pick,
     struct cand *out)
 {
 	const struct wo_plate *p = &c->st->plates[plate];
@@ -262,7 +353,7 @@ candidates(const struct cart *c, int plate, double t0, int pick,
 
 	for (i = 0; i < c->nsh; i++) {
 		const struct shopper *s = &c->sh[i];
-		struct cand cd = { i, INFINITY, INFINITY, 0, 0, 0, 0 };
+		struct cand cd = { i, INFINITY, INFINITY, 0, 0, 0, 0, 0 };
 		double body = INFINITY, late;
 
 		for (j = 0; j < s->nh; j++) {
@@ -274,7 +365,8 @@ candidates(const struct cart *c, int plate, double t0, int pick,
 			 * their hands count as in the plate until now.
 			 */
 			for (k = 0; k < m->nh && m->ts >= t0 - BEFORE; k++)
-				if (to_plate(p, m->hx[k], m->hy[k]) <= IN_PLATE) {
+				if (to_plate(p, m->hx[k], m->hy[k]) <= IN_PLATE &&
+				    !guess_born(c, s, m, k)) {
 					cd.inplate = 1;
 					cd.lastin = m->ts;
 				}
@@ -286,9 +378,11 @@ candidates(const struct cart *c, int plate, double t0, int pick,
 			 */
 			late = LATE * fabs(m->ts - t0);
 			d = to_plate(p, m->x, m->y) + late;
-			if (d < body)
+			if (d < body && !in_shelf(c, m))
 				body = d;
 			for (k = 0; k < m->nh; k++) {
+				if (guess_born(c, s, m, k))
+					continue;
 				d = to_plate(p, m->hx[k], m->hy[k]) + late;
 				if (d < cd.dist) {
 					cd.dist = d;
@@ -297,6 +391,8 @@ candidates(const struct cart *c, int plate, double t0, int pick,
 			}
 		}
 		cd.item = handled(c, s, plate, t0, pick);
+		if (pick)
+			cd.carried = carried(c, s, plate, t0, t1);
 		if (cd.byhand)
 			cd.eff = cd.dist;
 		else {
@@ -323,6 +419,7 @@ double
 attrib_conf(struct cand *cd, int n)
 {
 	double near, margin, gap;
+	int i;
 
 	if (n == 0)
 		return 0;
@@ -336,6 +433,16 @@ attrib_conf(struct cand *cd, int n)
 			return cd[0].byhand ? 0.9 : 0.6;
 	}
 	near = cd[0].eff <= 0.05 ? 1 : exp(-(cd[0].eff - 0.05) / 0.5);
+	/*
+	 * The item was seen coming out of the plate in this one's hand, and
+	 * no rival's hand was seen with one or in the plate: as sure as a
+	 * hand in the plate.
+	 */
+	for (i = 1; i < n && cd[i].item == 0 && cd[i].carried == 0 &&
+	    !cd[i].inplate; i++)
+		;
+	if (cd[0].carried > 0 && i == n)
+		near = 1;
 	gap = n > 1 ? fabs(cd[1].eff - cd[0].eff) : INFINITY;
 	margin = 1 - 0.5 * exp(-gap / 0.15);
 	/*

@@ -150,11 +150,12 @@ struct cand {
 	double	 item;		/* conf of an item taken (or brought) */
 	int	 inplate;	/* a hand in the plate at any time since t0 */
 	double	 lastin;	/* when a hand of theirs was last in it */
+	double	 carried;	/* conf of an item a new hand carried off */
 };
 
 void	 sample_add(struct shopper *s, const struct sample *sm, double keep);
-int	 candidates(const struct cart *c, int plate, double t0, int pick,
-	    struct cand *out);
+int	 candidates(const struct cart *c, int plate, double t0, double t1,
+	    int pick, struct cand *out);
 int	 takers(const struct cand *cd, int n);
 int	 at_hand(const struct cand *cd);
 double	 to_plate(const struct wo_plate *p, double x, double y);

@@ -335,7 +335,8 @@ putback(int p, double grams, struct cand *cd, int n, struct what *wt,
 		count(&c, p, grams, 0, &c.sh[j], wt);
 		if (wt->item >= 0 &&
 		    held_qty(&c.sh[j], c.st->items[wt->item].sku) > 0) {
-			cd[0] = (struct cand){ j, INFINITY, INFINITY, 0, 0, 0, 0 };
+			cd[0] = (struct cand){ j, INFINITY, INFINITY, 0, 0, 0, 0,
+			    0 };
 			*ca = 0.4;
 			return 1;
 		}
@@ -598,8 +599,10 @@ on_weight(const struct wo_ev *ev)
 	if (fabs(delta) < 0.5)
 		return;
 	pick = delta < 0;
+	if (!wo_num(ev, "t1", &t1))
+		t1 = ev->ts;
 	cd = wo_calloc(c.nsh + 1, sizeof(*cd));
-	n = candidates(&c, p, t0, pick, cd);
+	n = candidates(&c, p, t0, t1, pick, cd);
 	ca = attrib_conf(cd, n);
 	if (pick) {
 		count(&c, p, -delta, 1, NULL, &wt);
@@ -663,8 +666,6 @@ on_weight(const struct wo_ev *ev)
 		struct shopper *s;
 		struct line *l;
 
-		if (!wo_num(ev, "t1", &t1))
-			t1 = ev->ts;
 		/*
 		 * Parting two picks by the one-reach rule leaves them as
 		 * straight reaches, which the hands may show were crossed.
