@@ -165,7 +165,15 @@ settled(struct settle *s, double ts, double tc, struct settle_ev *ev)
 	}
 	q = whole_units(s, delta);
 	if (q == 0 && s->cfg.unit_g > 0) {
-		if (tc - s->wt < s->cfg.hold_s)
+		/*
+		 * A hand resting on the plate only adds weight, and one that
+		 * tilts or half lifts an item wobbles, which quiet() turns
+		 * away: a still loss of at least min_g is something taken
+		 * off (a stray item, or two products at once), and waits no
+		 * longer than weight put on, lest the next pick merge with it.
+		 */
+		if (tc - s->wt < (delta <= -small ? s->cfg.put_s :
+		    s->cfg.hold_s))
 			return 0;
 		/* Not even min_g after all that time: the scale's own. */
 		if (fabs(delta) < small) {
