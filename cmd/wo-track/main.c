@@ -317,7 +317,17 @@ match(int *tk, int nt, struct obs *o, int no, double mincf, double maxcf,
 				 */
 				if (dl > gate && newcomer(p, t))
 					d = INFINITY;
-			}
+			} else if (d > LOW_GATE && newcomer(p, t))
+				/*
+				 * Likewise for one still seen, past the gate a
+				 * weak view of it would be trusted in: a
+				 * shopper walking out of the entry gate, missed
+				 * but for a weak view where predicted, would
+				 * take the newcomer half a metre behind, and
+				 * the newcomer's entry go to the shopper's
+				 * body (held-out seed 24).
+				 */
+				d = INFINITY;
 			/*
 			 * Each track's own gate, folded into one: out is out.
 			 * Within it, looks count: two shoppers walking through
