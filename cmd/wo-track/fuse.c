@@ -107,7 +107,6 @@ held(const struct moment *m, const struct box *h)
  * far end stays a place for the body too (end, not either).
  */
 #define BODY_R	0.18	/* m, half a body along the arm, shoulder to back */
-#define CLOSE_M	0.5	/* m, the closest two shoppers stand, centre to centre */
 #define LONG_M	(CLOSE_M + 2 * BODY_R)	/* a box that holds two of them */
 #define EDGE_PX	3	/* pixels from a box's edge that still touch it */
 #define EDGE_M	0.06	/* m, the same on the floor */

@@ -68,6 +68,7 @@ double	 hist_sim(const float *a, const float *b);
 #define REACH		1.0	/* m from a person's centre to their hand */
 #define COAST		2.0	/* s a lost track is predicted on and shown */
 #define APP_APART	0.8	/* m to the next person for a view to teach it */
+#define CLOSE_M		0.5	/* m, the closest two shoppers stand, centre to centre */
 
 struct trk {
 	int	 id;
