@@ -177,6 +177,21 @@ in_shelf(const struct cart *c, const struct sample *m)
 	return 0;
 }
 
+/* The shopper's earliest moment kept that shows hand hid, or NULL. */
+static const struct sample *
+first_view(const struct shopper *s, long long hid)
+{
+	int j, k;
+
+	if (hid == 0)
+		return NULL;
+	for (j = 0; j < s->nh; j++)
+		for (k = 0; k < s->h[j].nh; k++)
+			if (s->h[j].hid[k] == hid)
+				return &s->h[j];
+	return NULL;
+}
+
 /*
  * Whether hand k of moment m was first seen while the shopper's body was
  * predicted inside a shelf: the tracker gives a new hand to the person
@@ -187,15 +202,9 @@ static int
 guess_born(const struct cart *c, const struct shopper *s,
     const struct sample *m, int k)
 {
-	int j, kk;
+	const struct sample *f = first_view(s, m->hid[k]);
 
-	if (m->hid[k] == 0)
-		return 0;
-	for (j = 0; j < s->nh; j++)
-		for (kk = 0; kk < s->h[j].nh; kk++)
-			if (s->h[j].hid[kk] == m->hid[k])
-				return in_shelf(c, &s->h[j]);
-	return 0;
+	return f != NULL && in_shelf(c, f);
 }
 
 /*
@@ -272,7 +281,7 @@ carried(const struct cart *c, const struct shopper *s, int plate, double t0,
 {
 	const struct wo_plate *p = &c->st->plates[plate];
 	double best = 0;
-	int i, j, k, jj, kk, bad;
+	int i, j, k, bad;
 
 	for (j = 0; j < s->nh; j++) {
 		const struct sample *m = &s->h[j];
@@ -286,10 +295,7 @@ carried(const struct cart *c, const struct shopper *s, int plate, double t0,
 			    in_other(c, plate, m->hx[k], m->hy[k]) ||
 			    guess_born(c, s, m, k))
 				continue;
-			for (jj = bad = 0; jj < s->nh && s->h[jj].ts < t0; jj++)
-				for (kk = 0; kk < s->h[jj].nh; kk++)
-					if (s->h[jj].hid[kk] == m->hid[k])
-						bad = 1;
+			bad = first_view(s, m->hid[k])->ts < t0;
 			/* A hand nearer another's body may be theirs, lent. */
 			for (i = 0; i < c->nsh && !bad; i++)
 				if (&c->sh[i] != s &&
