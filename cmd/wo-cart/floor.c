@@ -145,8 +145,8 @@ left(struct cart *c, struct fitem *f, double ts)
 	if (best != NULL)
 		k = last_held(best, &several);
 	if (k < 0) {
-		a = wo_alert_new(ts, "floor-item", "an item lies on the floor at "
-		    "%.2f, %.2f; nobody near carried anything", f->x, f->y);
+		a = wo_alert_new(ts, "floor-item", "an item lies on the floor "
+		    "at %.2f, %.2f; nobody near carried anything", f->x, f->y);
 		json_object_set_new(a, "floor", spot(f));
 		json_object_set_new(a, "track", near != NULL ?
 		    json_integer(near->track) : json_null());
@@ -167,8 +167,9 @@ left(struct cart *c, struct fitem *f, double ts)
 	if (isfinite(od))
 		json_object_set_new(x, "next", json_real(wo_r3(od)));
 	floor_line(c, best, f, -1, ts, conf, x);
-	a = wo_alert_new(ts, "floor-item", "an item lies on the floor at %.2f, "
-	    "%.2f: %s, left by track %lld", f->x, f->y, f->sku, best->track);
+	a = wo_alert_new(ts, "floor-item", "an item lies on the floor at "
+	    "%.2f, %.2f: %s, left by track %lld", f->x, f->y, f->sku,
+	    best->track);
 	json_object_set_new(a, "floor", spot(f));
 	json_object_set_new(a, "track", json_integer(best->track));
 	json_object_set_new(a, "sku", json_string(f->sku));

@@ -256,8 +256,9 @@ left_behind(struct shopper *s, double ts)
 		    "{s:{s:f,s:f},s:I}", "left", "since", s->empty, "until", ts,
 		    "track", (json_int_t)s->track));
 	}
-	a = wo_alert_new(ts, "left-behind", "track %lld has carried nothing since "
-	    "%.3f: what it took is left in the store", s->track, s->empty);
+	a = wo_alert_new(ts, "left-behind", "track %lld has carried nothing "
+	    "since %.3f: what it took is left in the store", s->track,
+	    s->empty);
 	json_object_set_new(a, "track", json_integer(s->track));
 	json_object_set_new(a, "account", s->account ?
 	    json_string(s->account) : json_null());
@@ -282,8 +283,8 @@ stock(const struct wo_ev *ev, int p)
 	if (n > c.lowstock)
 		c.pl[p].low = 0;
 	else if (!c.pl[p].low) {
-		json_t *a = wo_alert_new(ev->ts, "low-stock", "plate %s holds %lld "
-		    "of %s", pl->id, n, pl->sku);
+		json_t *a = wo_alert_new(ev->ts, "low-stock", "plate %s holds "
+		    "%lld of %s", pl->id, n, pl->sku);
 
 		json_object_set_new(a, "plate", json_string(pl->id));
 		json_object_set_new(a, "sku", json_string(pl->sku));
@@ -962,8 +963,8 @@ on_leave(const struct wo_ev *ev)
 		s->account = wo_strdup(json_string_value(json_object_get(ev->obj,
 		    "account")));
 	if (s->account == NULL) {
-		json_t *a = wo_alert_new(ev->ts, "no-entry", "track %lld left by gate "
-		    "%s without an entry", id, gate);
+		json_t *a = wo_alert_new(ev->ts, "no-entry", "track %lld left "
+		    "by gate %s without an entry", id, gate);
 
 		json_object_set_new(a, "track", json_integer(id));
 		json_object_set_new(a, "gate", json_string(gate));
