@@ -891,7 +891,6 @@ checkout(struct shopper *s, double ts)
 
 		if (l->busy && !l->doubted)
 			lc = fmax(lc, fmin(l->solo, CROSS_CONF));
-
 		if (!l->moved && lc < conf)
 			conf = lc;
 	}
