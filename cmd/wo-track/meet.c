@@ -7,7 +7,7 @@
 #include "track.h"
 
 /*
- * Two tracks closer than MEET_M may have traded identities: their views
+ * Two tracks closer than CLOSE_M may have traded identities: their views
  * can merge into one box, and the motion that tells them apart is lost in
  * the noise of where such a box puts a body.  Once they stand apart again,
  * their looks say who is who: each track's look from before the meeting is
@@ -24,7 +24,6 @@
  * kept() moved by less than 0.01 from five views to three), and the sooner
  * the verdict, the more picks after the meeting it can vouch for.
  */
-#define MEET_M		0.5	/* m, the closest two shoppers stand apart */
 #define MEET_VIEWS	3	/* clean views of each before the verdict */
 /*
  * kept() measures how far the views after went from the other's look
@@ -134,7 +133,7 @@ meet_step(double t)
 			struct trk *a = &trk[i], *b = &trk[j];
 
 			if (!shown(a, t) || !shown(b, t) || hypot(a->kf.x[0] -
-			    b->kf.x[0], a->kf.x[1] - b->kf.x[1]) >= MEET_M)
+			    b->kf.x[0], a->kf.x[1] - b->kf.x[1]) >= CLOSE_M)
 				continue;
 			if ((m = find(a->id, b->id)) == NULL) {
 				if (!a->hasapp || !b->hasapp)
