@@ -6,6 +6,7 @@
 
 #define MAXHANDS	4
 #define SEEN_CONF	0.5	/* a track this sure was really seen */
+#define REACH_S		1.0	/* s a hand takes to reach a plate */
 
 /* One moment of a shopper, from a track event: where the body and hands were. */
 struct sample {
@@ -134,8 +135,9 @@ struct cart {
 /* meet.c */
 struct meeting *meeting_add(struct shopper *s, long long other, double first,
 	    double last);
-void	 add_pick(struct shopper *s, double ts, int plate, int item,
-	    long long qty, double conf, double t0, long long parted, json_t *x);
+void	 add_pick(struct cart *c, struct shopper *s, double ts, int plate,
+	    int item, long long qty, double conf, double t0, long long parted,
+	    json_t *x);
 void	 meet_moment(struct cart *c, struct shopper *s,
 	    const struct sample *sm);
 void	 on_met(struct cart *c, const struct wo_ev *ev);

@@ -24,7 +24,6 @@ static const char usage[] =
 #define SAVE_S		1.0	/* s of input at most between state saves */
 #define CROSS_CONF	0.8	/* picks given by the one-reach rule */
 #define SETTLED_S	1.0	/* s before a reach, bodies stand clear of it */
-#define REACH_S		1.0	/* s a hand takes to reach a plate */
 #define NEXT_M		0.3	/* m at most between plates side by side */
 #define GATE_CONF	0.5	/* a visit whose body may be another entrant's */
 
@@ -212,7 +211,7 @@ weight_line(struct shopper *s, const struct wo_ev *ev, int plate, int item,
 	 * person, unless wo-track has since seen both apart, each looking
 	 * like itself.
 	 */
-	add_pick(s, ev->ts, plate, item, qty, conf, t0, parted, x);
+	add_pick(&c, s, ev->ts, plate, item, qty, conf, t0, parted, x);
 	/*
 	 * Whoever just took something carries it: the time seen without a
 	 * hand counts from here, not from before the pick (a detector that
@@ -404,10 +403,10 @@ move_line(struct shopper *a, struct line *l, struct shopper *b, double ts)
 	from = a->track;
 	x = json_pack("{s:{s:s,s:I,s:f,s:f}}", "moved", "line", id, "to",
 	    (json_int_t)b->track, "t0", lt0, "t1", lt1);
-	add_pick(a, ts, plate, item, -qty, conf, lt0, b->track, x);
+	add_pick(&c, a, ts, plate, item, -qty, conf, lt0, b->track, x);
 	x = json_pack("{s:{s:s,s:I,s:f,s:f}}", "moved", "line", id, "from",
 	    (json_int_t)from, "t0", lt0, "t1", lt1);
-	add_pick(b, ts, plate, item, qty, conf, lt0, from, x);
+	add_pick(&c, b, ts, plate, item, qty, conf, lt0, from, x);
 }
 
 /*

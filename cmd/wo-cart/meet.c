@@ -16,10 +16,7 @@
  * it, up to until: the change is still being made) that casts doubt on a
  * pick of s, or NULL.  One wo-track vouched for does not, unless the pick
  * was parted from that very track by the one-reach or crossed-arms rule
- * (parted, 0 none): those trust whose body each hand is, and wo-track's
- * hands keep the owner they were first seen with, which for a hand first
- * seen while the two bodies stood on top of each other was a guess
- * between them.
+ * with a hand whose owner was a guess (parted, 0 none; see add_pick()).
  */
 static const struct meeting *
 doubt(const struct shopper *s, double t0, long long parted, double until)
@@ -35,6 +32,57 @@ doubt(const struct shopper *s, double t0, long long parted, double until)
 	return m;
 }
 
+/* When hand hid was first seen on s or o, by their kept moments. */
+static double
+born(const struct shopper *s, const struct shopper *o, long long hid)
+{
+	const struct shopper *w[2] = { s, o };
+	double t = INFINITY;
+	int i, j, k;
+
+	for (i = 0; i < 2; i++)
+		for (j = 0; w[i] != NULL && j < w[i]->nh; j++)
+			for (k = 0; k < w[i]->h[j].nh; k++)
+				if (w[i]->h[j].hid[k] == hid && w[i]->h[j].ts < t)
+					t = w[i]->h[j].ts;
+	return t;
+}
+
+/*
+ * Whether a hand s or track other showed from t to until was first seen
+ * while the two stood on top of each other (within one of their meetings):
+ * wo-track gives a new hand to the body nearest it and keeps it there, so
+ * that owner was a guess between the two.  A hand without an id may be
+ * any, and counts as such.
+ */
+static int
+guessed_hand(struct cart *c, const struct shopper *s, long long other,
+    double t, double until)
+{
+	const struct shopper *w[2] = { s, shopper_get(c, other, 0) };
+	const struct sample *m;
+	double b;
+	int i, j, k, q;
+
+	for (i = 0; i < 2; i++)
+		for (j = 0; w[i] != NULL && j < w[i]->nh; j++) {
+			m = &w[i]->h[j];
+			if (m->ts < t || m->ts > until)
+				continue;
+			for (k = 0; k < m->nh; k++) {
+				if (m->hid[k] == 0)
+					return 1;
+				b = born(w[0], w[1], m->hid[k]);
+				for (q = 0; q < s->nmt; q++)
+					if (s->mt[q].other == other &&
+					    b >= s->mt[q].first - 0.001 &&
+					    b <= s->mt[q].last + 0.001)
+						return 1;
+			}
+		}
+	return 0;
+}
+
 /*
  * Adds a pick of s made by a change that began at t0, its confidence
  * capped at SWAP_CONF with the meeting named in its evidence x when one
@@ -44,13 +92,22 @@ doubt(const struct shopper *s, double t0, long long parted, double until)
  * the line back its own confidence for the checkout.
  */
 void
-add_pick(struct shopper *s, double ts, int plate, int item, long long qty,
-    double conf, double t0, long long parted, json_t *x)
+add_pick(struct cart *c, struct shopper *s, double ts, int plate, int item,
+    long long qty, double conf, double t0, long long parted, json_t *x)
 {
 	const struct meeting *m;
 	struct line *l;
 	int lift;
 
+	/*
+	 * The one-reach and crossed-arms rules trust whose body each hand
+	 * is.  A pick they parted from a track it met stays in doubt after
+	 * wo-track vouched for the meeting only when a hand either showed
+	 * over the change (from a reach before it began) had its owner
+	 * guessed there; hands seen before the two met were owned before.
+	 */
+	if (parted != 0 && !guessed_hand(c, s, parted, t0 - REACH_S, ts))
+		parted = 0;
 	if ((m = doubt(s, t0, parted, ts)) == NULL) {
 		add_line(s, ts, plate, item, qty, conf, x);
 		return;
