@@ -562,6 +562,28 @@ crossed(const struct wo_ev *ev, int p, double t0, double t1, struct cand *cd,
 	return 1;
 }
 
+/*
+ * Of the shoppers sharing a merged pick (seen taking, when several were;
+ * else with a hand at the plate), the first and the last whose hand left
+ * the plate; 0 when fewer than two share it.
+ */
+static int
+lift_order(const struct cand *cd, int n, int *first, int *last)
+{
+	int i, seen = takers(cd, n) > 1;
+
+	*first = *last = -1;
+	for (i = 0; i < n; i++)
+		if ((seen ? cd[i].item > 0 : at_hand(&cd[i])) &&
+		    (*last < 0 || cd[i].lastin > cd[*last].lastin))
+			*last = i;
+	for (i = 0; i < n; i++)
+		if (i != *last && (seen ? cd[i].item > 0 : at_hand(&cd[i])) &&
+		    (*first < 0 || cd[i].lastin < cd[*first].lastin))
+			*first = i;
+	return *first >= 0;
+}
+
 static void
 on_weight(const struct wo_ev *ev)
 {
@@ -570,7 +592,7 @@ on_weight(const struct wo_ev *ev)
 	struct cand *cd;
 	struct what wt;
 	char key[256];
-	int p, n, pick;
+	int p, n, pick, early, late;
 	json_t *a;
 
 	if (!wo_need_str(ev, "plate", &plate) ||
@@ -660,6 +682,24 @@ on_weight(const struct wo_ev *ev)
 			    SPLIT_NEAR_CONF) * wt.conf, &cd[i], t0, delta, 0);
 		if (wt.item != c.st->plates[p].item)
 			stray_add(&c.pl[p], c.st->items[wt.item].sku, -wt.qty);
+	} else if (pick && wt.item2 >= 0 && (takers(cd, n) > 1 ||
+	    at_plate(cd, n) > 1 || lent_hands(&c, p, t0, cd, n) > 0) &&
+	    lift_order(cd, n, &early, &late)) {
+		double f = takers(cd, n) > 1 ? SPLIT_CONF : SPLIT_NEAR_CONF;
+
+		/*
+		 * The plate's own product and one that strayed there went in
+		 * one change, and several hands were at the plate: two
+		 * shoppers each took one.  An item laid on the wrong plate
+		 * lies on top of its stock, so the first hand to leave the
+		 * plate lifted it; the plate's own product went with the
+		 * hand that left last, when the change settled.
+		 */
+		weight_line(&c.sh[cd[late].sh], ev, p, wt.item, wt.qty,
+		    f * wt.conf, &cd[late], t0, delta, 0);
+		weight_line(&c.sh[cd[early].sh], ev, p, wt.item2, wt.qty2,
+		    f * wt.conf, &cd[early], t0, delta, 0);
+		stray_add(&c.pl[p], c.st->items[wt.item2].sku, -wt.qty2);
 	} else {
 		const char *sku = c.st->items[wt.item].sku;
 		long long parted = 0;
