@@ -151,7 +151,6 @@ struct cand {
 	int	 byhand;	/* 0: no hand of theirs was seen near it */
 	double	 item;		/* conf of an item taken (or brought) */
 	int	 inplate;	/* a hand in the plate at any time since t0 */
-	double	 lastin;	/* when a hand of theirs was last in it */
 	double	 carried;	/* conf of an item a new hand carried off */
 };
 
@@ -170,6 +169,8 @@ double	 attrib_conf(struct cand *cd, int n);
 double	 busy_conf(const struct cand *cd, int n, int taker, int partner);
 int	 lent_hands(const struct cart *c, int plate, double t0,
 	    struct cand *cd, int n);
+int	 left_last(const struct cart *c, int plate, double t0,
+	    const struct cand *cd, int m);
 json_t	*detections(const struct cart *c, const struct shopper *s, int plate,
 	    double t0);
 

@@ -335,8 +335,7 @@ putback(int p, double grams, struct cand *cd, int n, struct what *wt,
 		count(&c, p, grams, 0, &c.sh[j], wt);
 		if (wt->item >= 0 &&
 		    held_qty(&c.sh[j], c.st->items[wt->item].sku) > 0) {
-			cd[0] = (struct cand){ j, INFINITY, INFINITY, 0, 0, 0, 0,
-			    0 };
+			cd[0] = (struct cand){ j, INFINITY, INFINITY, 0, 0, 0, 0 };
 			*ca = 0.4;
 			return 1;
 		}
@@ -673,9 +672,7 @@ on_weight(const struct wo_ev *ev)
 		for (i = 0; i < n && m < wt.qty; i++)
 			if (seen ? cd[i].item > 0 : at_hand(&cd[i]))
 				cd[m++] = cd[i];
-		for (i = 1, last = 0; i < m; i++)
-			if (cd[i].lastin > cd[last].lastin)
-				last = i;
+		last = left_last(&c, p, t0, cd, m);
 		for (i = 0; i < m; i++)
 			weight_line(&c.sh[cd[i].sh], ev, p, wt.item,
 			    i == last ? wt.qty - (m - 1) : 1, (seen ? SPLIT_CONF :
