@@ -360,7 +360,7 @@ candidates(const struct cart *c, int plate, double t0, double t1, int pick,
 
 	for (i = 0; i < c->nsh; i++) {
 		const struct shopper *s = &c->sh[i];
-		struct cand cd = { i, INFINITY, INFINITY, 0, 0, 0, 0 };
+		struct cand cd = { i, INFINITY, INFINITY, 0, 0, 0, 0, 0 };
 		double body = INFINITY, late;
 
 		for (j = 0; j < s->nh; j++) {
@@ -373,8 +373,10 @@ candidates(const struct cart *c, int plate, double t0, double t1, int pick,
 			 */
 			for (k = 0; k < m->nh && m->ts >= t0 - BEFORE; k++)
 				if (to_plate(p, m->hx[k], m->hy[k]) <= IN_PLATE &&
-				    !guess_born(c, s, m, k))
+				    !guess_born(c, s, m, k)) {
 					cd.inplate = 1;
+					cd.lastin = m->ts;
+				}
 			if (m->ts < t0 - BEFORE || m->ts > t0 + AFTER)
 				continue;
 			/*
@@ -623,6 +625,8 @@ lent_hands(const struct cart *c, int plate, double t0, struct cand *cd,
 				if (!cd[i].inplate)
 					lent++;
 				cd[i].inplate = 1;
+				if (m->ts > cd[i].lastin)
+					cd[i].lastin = m->ts;
 			}
 		}
 	}

@@ -151,6 +151,7 @@ struct cand {
 	int	 byhand;	/* 0: no hand of theirs was seen near it */
 	double	 item;		/* conf of an item taken (or brought) */
 	int	 inplate;	/* a hand in the plate at any time since t0 */
+	double	 lastin;	/* when a hand of their track was last in it */
 	double	 carried;	/* conf of an item a new hand carried off */
 };
 

