@@ -420,7 +420,8 @@ candidates(const struct cart *c, int plate, double t0, double t1, int pick,
  * How sure the first candidate is the one: a hand in the plate is sure, one
  * farther away less so; a rival close behind halves it (a coin toss when
  * both were equally near).  Where distance cannot tell two hands apart, the
- * camera can: if only one of them held an item, that one goes first.
+ * camera can: if only one of them held an item, that one goes first; and
+ * failing that, the one whose hand stayed in the plate longer.
  */
 double
 attrib_conf(struct cand *cd, int n)
@@ -438,6 +439,21 @@ attrib_conf(struct cand *cd, int n)
 		cd[1] = t;
 		if (cd[0].item >= ITEM_SURE)
 			return cd[0].byhand ? 0.9 : 0.6;
+	}
+	/*
+	 * Both had a hand in the plate, as near, and the camera told them
+	 * apart by no item: the item leaves the plate in the taker's hand,
+	 * and the weight settles after it, so the hand that stayed in the
+	 * plate longer (by more than a frame of the slowest cameras, not a
+	 * view missed) took it; the other left without it.
+	 */
+	if (n > 1 && cd[1].eff - cd[0].eff < NEAR_HAND && cd[0].inplate &&
+	    cd[1].inplate && (cd[0].item > 0) == (cd[1].item > 0) &&
+	    cd[1].lastin > cd[0].lastin + FRAME_S) {
+		struct cand t = cd[0];
+
+		cd[0] = cd[1];
+		cd[1] = t;
 	}
 	near = cd[0].eff <= 0.05 ? 1 : exp(-(cd[0].eff - 0.05) / 0.5);
 	/*

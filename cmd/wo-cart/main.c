@@ -448,6 +448,14 @@ one_reach(const struct wo_ev *ev, int p, double t0, double t1,
 		here = -1;
 	if (!isfinite(there))
 		there = -1;
+	/*
+	 * Crossed arms put the first candidate's hand at this plate.  One
+	 * whose hand was not seen at it was only the nearest, a guess, and
+	 * a guess gives way to the other pick instead of moving it: this
+	 * change goes to its runner-up.
+	 */
+	if (!at_hand(&cd[0]))
+		there = -1;
 	if (here < 0 && there < 0)
 		return 1;
 	if (here >= there) {
