@@ -33,6 +33,7 @@ struct line {
 	long long alt;
 	int	 moved;		/* a correction gave it to another shopper */
 	int	 busy;		/* alt was seen picking elsewhere meanwhile */
+	int	 gone;		/* taken off by the left-behind rule */
 	/*
 	 * A pick doubted for a meeting wo-track had not yet vouched for: its
 	 * own confidence, and the change's start and the track it was parted

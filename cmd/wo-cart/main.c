@@ -170,6 +170,7 @@ add_line(struct shopper *s, double ts, int plate, int item, long long qty,
 	ln->reach = 0;
 	ln->moved = 0;
 	ln->busy = 0;
+	ln->gone = 0;
 	ln->doubted = 0;
 	x = wo_ev_new("cart", ts);
 	json_object_set_new(x, "account", s->account ?
@@ -255,6 +256,8 @@ left_behind(struct shopper *s, double ts)
 		    wo_store_item(c.st, sku), -q, LEFT_CONF, json_pack(
 		    "{s:{s:f,s:f},s:I}", "left", "since", s->empty, "until", ts,
 		    "track", (json_int_t)s->track));
+		/* The floor rule may find it lying: see left() in floor.c. */
+		s->ln[s->nln - 1].gone = 1;
 	}
 	a = wo_alert_new(ts, "left-behind", "track %lld has carried nothing "
 	    "since %.3f: what it took is left in the store", s->track,

@@ -71,6 +71,8 @@ dump(const struct cart *c)
 				json_object_set_new(o, "moved", json_true());
 			if (l->busy)
 				json_object_set_new(o, "busy", json_true());
+			if (l->gone)
+				json_object_set_new(o, "gone", json_true());
 			if (l->reach)
 				json_object_set_new(o, "reach", json_pack(
 				    "[f,f,f,f,I,f]", l->t0, l->t1, l->eff,
@@ -320,9 +322,10 @@ state_load(struct cart *c, const char *path)
 			ln->qty = json_integer_value(json_object_get(v, "qty"));
 			ln->conf = json_number_value(json_object_get(v, "conf"));
 			ln->ts = json_number_value(json_object_get(v, "ts"));
-			/* Files of earlier versions have neither: none. */
+			/* Files of earlier versions have none of these: none. */
 			ln->moved = json_is_true(json_object_get(v, "moved"));
 			ln->busy = json_is_true(json_object_get(v, "busy"));
+			ln->gone = json_is_true(json_object_get(v, "gone"));
 			ln->reach = 0;
 			/* Files of earlier versions have no "doubted": none. */
 			ln->doubted = 0;
