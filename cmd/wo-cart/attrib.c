@@ -17,6 +17,7 @@
 #define IN_PLATE	0.05	/* m, a hand this near is in the plate */
 #define ITEM_SURE	0.5	/* an item seen this surely is one */
 #define FRAME_S		0.35	/* s between frames at the slowest cameras (3 fps) */
+#define HIDDEN_CONF	0.6	/* a pick given by the hand that carried it out */
 
 static int	nearer_other(const struct shopper *, const struct wo_plate *,
 		    const struct sample *, int, const struct shopper *);
@@ -359,7 +360,8 @@ candidates(const struct cart *c, int plate, double t0, double t1, int pick,
 
 	for (i = 0; i < c->nsh; i++) {
 		const struct shopper *s = &c->sh[i];
-		struct cand cd = { i, INFINITY, INFINITY, 0, 0, 0, 0, 0 };
+		struct cand cd = { .sh = i, .dist = INFINITY, .eff = INFINITY };
+		const struct sample *at = moment(s, t0);
 		double body = INFINITY, late;
 
 		for (j = 0; j < s->nh; j++) {
@@ -399,6 +401,7 @@ candidates(const struct cart *c, int plate, double t0, double t1, int pick,
 		cd.item = handled(c, s, plate, t0, pick);
 		if (pick)
 			cd.carried = carried(c, s, plate, t0, t1);
+		cd.hidden = at != NULL && at->guessed;
 		if (cd.byhand)
 			cd.eff = cd.dist;
 		else {
@@ -437,6 +440,24 @@ attrib_conf(struct cand *cd, int n)
 		cd[1] = t;
 		if (cd[0].item >= ITEM_SURE)
 			return cd[0].byhand ? 0.9 : 0.6;
+	}
+	/*
+	 * The runner-up, hidden when the change began, carried the item out
+	 * of the plate surely, and the first one's hands, nearer as they
+	 * were, were never seen holding one surely: the runner-up took it.
+	 * The tracker gives a hand to the body whose box it ends, and a
+	 * shopper hidden behind a neighbour at the plate reaches in with a
+	 * hand that ends the neighbour's box; the hand carrying the item
+	 * back to the hidden one's body tells whose it was.  A person should
+	 * still look: the hand in the plate was not seen to be theirs.
+	 */
+	if (n > 1 && cd[1].hidden && cd[1].carried >= ITEM_SURE &&
+	    cd[0].carried == 0 && cd[0].item < ITEM_SURE) {
+		struct cand t = cd[0];
+
+		cd[0] = cd[1];
+		cd[1] = t;
+		return HIDDEN_CONF;
 	}
 	near = cd[0].eff <= 0.05 ? 1 : exp(-(cd[0].eff - 0.05) / 0.5);
 	/*

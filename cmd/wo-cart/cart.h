@@ -152,6 +152,7 @@ struct cand {
 	int	 inplate;	/* a hand in the plate at any time since t0 */
 	double	 lastin;	/* when a hand of theirs was last in it */
 	double	 carried;	/* conf of an item a new hand carried off */
+	int	 hidden;	/* the body only predicted at t0 */
 };
 
 void	 sample_add(struct shopper *s, const struct sample *sm, double keep);

@@ -339,8 +339,8 @@ putback(int p, double grams, struct cand *cd, int n, struct what *wt,
 		count(&c, p, grams, 0, &c.sh[j], wt);
 		if (wt->item >= 0 &&
 		    held_qty(&c.sh[j], c.st->items[wt->item].sku) > 0) {
-			cd[0] = (struct cand){ j, INFINITY, INFINITY, 0, 0, 0, 0,
-			    0 };
+			cd[0] = (struct cand){ .sh = j, .dist = INFINITY,
+			    .eff = INFINITY };
 			*ca = 0.4;
 			return 1;
 		}
