@@ -213,7 +213,11 @@ guess_born(const struct cart *c, const struct shopper *s,
  * (empty when it came to the plate, holding something after t0) or, for a
  * put-back, bringing one (holding it at the plate before t0, empty after).
  * A hand that carries earlier picks past the plate proves nothing, which is
- * why hands are followed by their ids.  Returns the item's confidence.
+ * why hands are followed by their ids; nor does, for a pick, a hand at the
+ * plate before its previous change settled: what that hand came out with
+ * was the previous change's item (the window around t0 reaches back a
+ * second, past the end of a pick just made).  Returns the item's
+ * confidence.
  */
 static double
 handled(const struct cart *c, const struct shopper *s, int plate, double t0,
@@ -234,7 +238,8 @@ handled(const struct cart *c, const struct shopper *s, int plate, double t0,
 			int seen = 0;
 
 			if (to_plate(p, m->hx[k], m->hy[k]) > TOOK_HAND ||
-			    guess_born(c, s, m, k))
+			    guess_born(c, s, m, k) ||
+			    (pick && m->ts < c->pl[plate].settled))
 				continue;
 			/* Only the hand's first view at the plate counts. */
 			for (i = 0; i < nd; i++)

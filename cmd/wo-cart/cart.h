@@ -88,6 +88,7 @@ struct plate {
 	double	 base;		/* settled grams last accounted for */
 	int	 hasbase;
 	int	 low;		/* the low-stock alert is out */
+	double	 settled;	/* t1 of its latest change, 0 none */
 };
 
 struct entry {

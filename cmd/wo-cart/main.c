@@ -726,6 +726,7 @@ on_weight(const struct wo_ev *ev)
 			    -wt.qty2);
 		}
 	}
+	c.pl[p].settled = t1;
 	free(cd);
 	state_save(&c);
 }
