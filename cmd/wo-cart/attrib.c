@@ -18,6 +18,7 @@
 #define ITEM_SURE	0.5	/* an item seen this surely is one */
 #define FRAME_S		0.35	/* s between frames at the slowest cameras (3 fps) */
 #define DRAWN_S		0.5	/* s a hand takes back from a plate to its body */
+#define HIDDEN_CONF	0.6	/* a pick given by the hand that carried it out */
 
 static int	nearer_other(const struct shopper *, const struct wo_plate *,
 		    const struct sample *, int, const struct shopper *);
@@ -213,7 +214,11 @@ guess_born(const struct cart *c, const struct shopper *s,
  * (empty when it came to the plate, holding something after t0) or, for a
  * put-back, bringing one (holding it at the plate before t0, empty after).
  * A hand that carries earlier picks past the plate proves nothing, which is
- * why hands are followed by their ids.  Returns the item's confidence.
+ * why hands are followed by their ids; nor does, for a pick, a hand at the
+ * plate before its previous change settled: what that hand came out with
+ * was the previous change's item (the window around t0 reaches back a
+ * second, past the end of a pick just made).  Returns the item's
+ * confidence.
  */
 static double
 handled(const struct cart *c, const struct shopper *s, int plate, double t0,
@@ -234,7 +239,8 @@ handled(const struct cart *c, const struct shopper *s, int plate, double t0,
 			int seen = 0;
 
 			if (to_plate(p, m->hx[k], m->hy[k]) > TOOK_HAND ||
-			    guess_born(c, s, m, k))
+			    guess_born(c, s, m, k) ||
+			    (pick && m->ts < c->pl[plate].settled))
 				continue;
 			/* Only the hand's first view at the plate counts. */
 			for (i = 0; i < nd; i++)
@@ -360,7 +366,8 @@ candidates(const struct cart *c, int plate, double t0, double t1, int pick,
 
 	for (i = 0; i < c->nsh; i++) {
 		const struct shopper *s = &c->sh[i];
-		struct cand cd = { i, INFINITY, INFINITY, 0, 0, 0, 0, 0 };
+		struct cand cd = { .sh = i, .dist = INFINITY, .eff = INFINITY };
+		const struct sample *at = moment(s, t0);
 		double body = INFINITY, late;
 
 		for (j = 0; j < s->nh; j++) {
@@ -400,6 +407,7 @@ candidates(const struct cart *c, int plate, double t0, double t1, int pick,
 		cd.item = handled(c, s, plate, t0, pick);
 		if (pick)
 			cd.carried = carried(c, s, plate, t0, t1);
+		cd.hidden = at != NULL && at->guessed;
 		if (cd.byhand)
 			cd.eff = cd.dist;
 		else {
@@ -439,6 +447,24 @@ attrib_conf(struct cand *cd, int n)
 		cd[1] = t;
 		if (cd[0].item >= ITEM_SURE)
 			return cd[0].byhand ? 0.9 : 0.6;
+	}
+	/*
+	 * The runner-up, hidden when the change began, carried the item out
+	 * of the plate surely, and the first one's hands, nearer as they
+	 * were, were never seen holding one surely: the runner-up took it.
+	 * The tracker gives a hand to the body whose box it ends, and a
+	 * shopper hidden behind a neighbour at the plate reaches in with a
+	 * hand that ends the neighbour's box; the hand carrying the item
+	 * back to the hidden one's body tells whose it was.  A person should
+	 * still look: the hand in the plate was not seen to be theirs.
+	 */
+	if (n > 1 && cd[1].hidden && cd[1].carried >= ITEM_SURE &&
+	    cd[0].carried == 0 && cd[0].item < ITEM_SURE) {
+		struct cand t = cd[0];
+
+		cd[0] = cd[1];
+		cd[1] = t;
+		return HIDDEN_CONF;
 	}
 	/*
 	 * Both had a hand in the plate, as near, and the camera told them

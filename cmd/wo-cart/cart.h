@@ -34,6 +34,7 @@ struct line {
 	long long alt;
 	int	 moved;		/* a correction gave it to another shopper */
 	int	 busy;		/* alt was seen picking elsewhere meanwhile */
+	int	 gone;		/* taken off by the left-behind rule */
 	/*
 	 * A pick doubted for a meeting wo-track had not yet vouched for: its
 	 * own confidence, and the change's start and the track it was parted
@@ -88,6 +89,7 @@ struct plate {
 	double	 base;		/* settled grams last accounted for */
 	int	 hasbase;
 	int	 low;		/* the low-stock alert is out */
+	double	 settled;	/* t1 of its latest change, 0 none */
 };
 
 struct entry {
@@ -153,6 +155,7 @@ struct cand {
 	int	 inplate;	/* a hand in the plate at any time since t0 */
 	double	 lastin;	/* when a hand of their track was last in it */
 	double	 carried;	/* conf of an item a new hand carried off */
+	int	 hidden;	/* the body only predicted at t0 */
 };
 
 void	 sample_add(struct shopper *s, const struct sample *sm, double keep);

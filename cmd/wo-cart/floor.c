@@ -70,6 +70,31 @@ last_held(const struct shopper *s, int *several)
 	return last;
 }
 
+/*
+ * The line by which the left-behind rule took off what the shopper
+ * dropped at floor item f, or -1: the latest such line made no earlier
+ * than LOOK_S before f first showed (one made before was about an item
+ * left elsewhere) that fewer floor items name than it took units off.
+ */
+static int
+left_line(const struct cart *c, const struct shopper *s,
+    const struct fitem *f)
+{
+	int i, j, n;
+
+	for (i = s->nln - 1; i >= 0; i--) {
+		if (!s->ln[i].gone || s->ln[i].ts < f->first - LOOK_S)
+			continue;
+		for (j = n = 0; j < c->nfl; j++)
+			if (c->fl[j].line != NULL &&
+			    strcmp(c->fl[j].line, s->ln[i].id) == 0)
+				n++;
+		if (n < -s->ln[i].qty)
+			return i;
+	}
+	return -1;
+}
+
 static json_t *
 spot(const struct fitem *f)
 {
@@ -109,8 +134,11 @@ floor_line(struct cart *c, struct shopper *s, struct fitem *f, long long qty,
  * (a hand hides the item it lets go of, so it shows as the hand leaves),
  * and it is the product they took last and still hold.  Sure only with that
  * hand at the spot and everybody else APART_M farther; a cart with several
- * products makes the product a guess too.  When nobody near holds
- * anything (the left-behind rule came first), nothing is taken twice.
+ * products makes the product a guess too.  When the nearest shopper holds
+ * nothing because the left-behind rule took off what they carried, this is
+ * what they dropped, and nothing is taken twice: not from them, and not
+ * from a shopper farther away who still holds something.  When nobody near
+ * holds anything, nothing is taken either.
  */
 static void
 left(struct cart *c, struct fitem *f, double ts)
@@ -141,6 +169,22 @@ left(struct cart *c, struct fitem *f, double ts)
 			od = d;
 	}
 	f->state = F_LEFT;
+	if (near != NULL && near != best && (k = left_line(c, near, f)) >= 0) {
+		f->track = near->track;
+		set_str(&f->sku, near->ln[k].sku);
+		set_str(&f->plate, near->ln[k].plate);
+		set_str(&f->line, near->ln[k].id);
+		f->conf = near->ln[k].conf;
+		a = wo_alert_new(ts, "floor-item", "an item lies on the floor "
+		    "at %.2f, %.2f: %s, left by track %lld", f->x, f->y, f->sku,
+		    near->track);
+		json_object_set_new(a, "floor", spot(f));
+		json_object_set_new(a, "track", json_integer(near->track));
+		json_object_set_new(a, "sku", json_string(f->sku));
+		json_object_set_new(a, "line", json_string(f->line));
+		emit(a);
+		return;
+	}
 	f->track = best != NULL ? best->track : 0;
 	if (best != NULL)
 		k = last_held(best, &several);

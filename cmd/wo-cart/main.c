@@ -169,6 +169,7 @@ add_line(struct shopper *s, double ts, int plate, int item, long long qty,
 	ln->reach = 0;
 	ln->moved = 0;
 	ln->busy = 0;
+	ln->gone = 0;
 	ln->doubted = 0;
 	x = wo_ev_new("cart", ts);
 	json_object_set_new(x, "account", s->account ?
@@ -254,6 +255,8 @@ left_behind(struct shopper *s, double ts)
 		    wo_store_item(c.st, sku), -q, LEFT_CONF, json_pack(
 		    "{s:{s:f,s:f},s:I}", "left", "since", s->empty, "until", ts,
 		    "track", (json_int_t)s->track));
+		/* The floor rule may find it lying: see left() in floor.c. */
+		s->ln[s->nln - 1].gone = 1;
 	}
 	a = wo_alert_new(ts, "left-behind", "track %lld has carried nothing "
 	    "since %.3f: what it took is left in the store", s->track,
@@ -335,8 +338,8 @@ putback(int p, double grams, struct cand *cd, int n, struct what *wt,
 		count(&c, p, grams, 0, &c.sh[j], wt);
 		if (wt->item >= 0 &&
 		    held_qty(&c.sh[j], c.st->items[wt->item].sku) > 0) {
-			cd[0] = (struct cand){ j, INFINITY, INFINITY, 0, 0, 0, 0,
-			    0 };
+			cd[0] = (struct cand){ .sh = j, .dist = INFINITY,
+			    .eff = INFINITY };
 			*ca = 0.4;
 			return 1;
 		}
@@ -772,6 +775,7 @@ on_weight(const struct wo_ev *ev)
 			    -wt.qty2);
 		}
 	}
+	c.pl[p].settled = t1;
 	free(cd);
 	state_save(&c);
 }

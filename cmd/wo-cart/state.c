@@ -71,6 +71,8 @@ dump(const struct cart *c)
 				json_object_set_new(o, "moved", json_true());
 			if (l->busy)
 				json_object_set_new(o, "busy", json_true());
+			if (l->gone)
+				json_object_set_new(o, "gone", json_true());
 			if (l->reach)
 				json_object_set_new(o, "reach", json_pack(
 				    "[f,f,f,f,I,f]", l->t0, l->t1, l->eff,
@@ -102,9 +104,9 @@ dump(const struct cart *c)
 			json_object_set_new(sv, p->s[j].sku,
 			    json_integer(p->s[j].n));
 		json_object_set_new(pl, c->st->plates[i].id, json_pack(
-		    "{s:I,s:b,s:o,s:o}", "stock", (json_int_t)p->stock,
+		    "{s:I,s:b,s:o,s:o,s:f}", "stock", (json_int_t)p->stock,
 		    "low", p->low, "stray", sv, "base", p->hasbase ?
-		    json_real(p->base) : json_null()));
+		    json_real(p->base) : json_null(), "settled", p->settled));
 	}
 	en = json_array();
 	for (i = 0; i < c->nent; i++)
@@ -320,9 +322,10 @@ state_load(struct cart *c, const char *path)
 			ln->qty = json_integer_value(json_object_get(v, "qty"));
 			ln->conf = json_number_value(json_object_get(v, "conf"));
 			ln->ts = json_number_value(json_object_get(v, "ts"));
-			/* Files of earlier versions have neither: none. */
+			/* Files of earlier versions have none of these: none. */
 			ln->moved = json_is_true(json_object_get(v, "moved"));
 			ln->busy = json_is_true(json_object_get(v, "busy"));
+			ln->gone = json_is_true(json_object_get(v, "gone"));
 			ln->reach = 0;
 			/* Files of earlier versions have no "doubted": none. */
 			ln->doubted = 0;
@@ -367,6 +370,9 @@ state_load(struct cart *c, const char *path)
 		c->pl[p].stock = json_integer_value(json_object_get(o,
 		    "stock"));
 		c->pl[p].low = json_is_true(json_object_get(o, "low"));
+		/* Files of earlier versions have none: 0, no change yet. */
+		c->pl[p].settled = json_number_value(json_object_get(o,
+		    "settled"));
 		if (json_is_number(json_object_get(o, "base"))) {
 			c->pl[p].base = json_number_value(json_object_get(o,
 			    "base"));
