@@ -140,7 +140,9 @@ traded(const struct shopper *a, const struct sample *ma, int ka,
 	double kept, before, after;
 	int i, j, k, l;
 
-	if ((pa = hand_near(a, ma->hid[ka], ma->ts, -1, &i)) == NULL ||
+	/* Without the tracker's hand ids there is no reading to weigh. */
+	if (ma->hid[ka] == 0 || mb->hid[kb] == 0 ||
+	    (pa = hand_near(a, ma->hid[ka], ma->ts, -1, &i)) == NULL ||
 	    (na = hand_near(a, ma->hid[ka], ma->ts, 1, &j)) == NULL ||
 	    (pb = hand_near(b, mb->hid[kb], mb->ts, -1, &k)) == NULL ||
 	    (nb = hand_near(b, mb->hid[kb], mb->ts, 1, &l)) == NULL)
