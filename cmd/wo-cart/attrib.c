@@ -19,6 +19,7 @@
 #define FRAME_S		0.35	/* s between frames at the slowest cameras (3 fps) */
 #define DRAWN_S		0.5	/* s a hand takes back from a plate to its body */
 #define HIDDEN_CONF	0.6	/* a pick given by the hand that carried it out */
+#define HAND_MEET	0.35	/* m, wo-track's hand gate: nearer may trade */
 
 static int	nearer_other(const struct shopper *, const struct wo_plate *,
 		    const struct sample *, int, const struct shopper *);
@@ -83,6 +84,92 @@ body_dist(const struct cart *c, const struct shopper *s, int plate, double t)
 }
 
 /*
+ * Where hand hid of shopper s was seen next before (dir < 0) or after
+ * (dir > 0) time t: its moment, and the hand's index in it in *k.
+ */
+static const struct sample *
+hand_near(const struct shopper *s, long long hid, double t, int dir, int *k)
+{
+	int j, i;
+
+	for (j = dir < 0 ? s->nh - 1 : 0; j >= 0 && j < s->nh; j += dir) {
+		if (dir < 0 ? s->h[j].ts >= t : s->h[j].ts <= t)
+			continue;
+		for (i = 0; i < s->h[j].nh; i++)
+			if (s->h[j].hid[i] == hid) {
+				*k = i;
+				return &s->h[j];
+			}
+	}
+	return NULL;
+}
+
+/* How far a hand moved along (dx, dy) from view i of p to view j of q. */
+static double
+along(const struct sample *p, int i, const struct sample *q, int j, double dx,
+    double dy)
+{
+	return (q->hx[j] - p->hx[i]) * dx + (q->hy[j] - p->hy[i]) * dy;
+}
+
+/* How much a hand's velocity changed at b, going from a through b to c. */
+static double
+turn(double ax, double ay, double at, double bx, double by, double bt,
+    double cx, double cy, double ct)
+{
+	return hypot((cx - bx) / (ct - bt) - (bx - ax) / (bt - at),
+	    (cy - by) / (ct - bt) - (by - ay) / (bt - at));
+}
+
+/*
+ * Whether a's hand ka and b's hand kb, seen at moment ma and mb (one
+ * time), within HAND_MEET of each other, passed each other: the tracker
+ * follows a hand to its nearest next view, and two hands this near may
+ * each be the other's next view.  By the tracker's reading, hands that
+ * passed each other both came to the middle and went back the way they
+ * came (along (dx, dy), from a's body towards b's), which two hands
+ * reaching straight ahead do not.  And a moving hand keeps its way from
+ * one tenth of a second to the next, so the two hands trading their
+ * views there (before this view or after it) must explain the path with
+ * less turning than each keeping its own.
+ */
+static int
+traded(const struct shopper *a, const struct sample *ma, int ka,
+    const struct shopper *b, const struct sample *mb, int kb, double dx,
+    double dy)
+{
+	const struct sample *pa, *na, *pb, *nb;
+	double kept, before, after;
+	int i, j, k, l;
+
+	/* Without the tracker's hand ids there is no reading to weigh. */
+	if (ma->hid[ka] == 0 || mb->hid[kb] == 0 ||
+	    (pa = hand_near(a, ma->hid[ka], ma->ts, -1, &i)) == NULL ||
+	    (na = hand_near(a, ma->hid[ka], ma->ts, 1, &j)) == NULL ||
+	    (pb = hand_near(b, mb->hid[kb], mb->ts, -1, &k)) == NULL ||
+	    (nb = hand_near(b, mb->hid[kb], mb->ts, 1, &l)) == NULL)
+		return 0;
+	if (along(pa, i, ma, ka, dx, dy) <= 0 ||
+	    along(ma, ka, na, j, dx, dy) >= 0 ||
+	    along(pb, k, mb, kb, dx, dy) >= 0 ||
+	    along(mb, kb, nb, l, dx, dy) <= 0)
+		return 0;
+	kept = turn(pa->hx[i], pa->hy[i], pa->ts, ma->hx[ka], ma->hy[ka],
+	    ma->ts, na->hx[j], na->hy[j], na->ts) +
+	    turn(pb->hx[k], pb->hy[k], pb->ts, mb->hx[kb], mb->hy[kb], mb->ts,
+	    nb->hx[l], nb->hy[l], nb->ts);
+	before = turn(pa->hx[i], pa->hy[i], pa->ts, mb->hx[kb], mb->hy[kb],
+	    mb->ts, nb->hx[l], nb->hy[l], nb->ts) +
+	    turn(pb->hx[k], pb->hy[k], pb->ts, ma->hx[ka], ma->hy[ka], ma->ts,
+	    na->hx[j], na->hy[j], na->ts);
+	after = turn(pa->hx[i], pa->hy[i], pa->ts, ma->hx[ka], ma->hy[ka],
+	    ma->ts, nb->hx[l], nb->hy[l], nb->ts) +
+	    turn(pb->hx[k], pb->hy[k], pb->ts, mb->hx[kb], mb->hy[kb], mb->ts,
+	    na->hx[j], na->hy[j], na->ts);
+	return fmin(before, after) < kept;
+}
+
+/*
  * How many views of a's and b's hands between t and u, in neither plate p
  * nor q, lie in the middle third of the way from a's body at t to b's, or
  * lie inside the other's plate (a's in q, b's in p): a hand reaching
@@ -91,7 +178,10 @@ body_dist(const struct cart *c, const struct shopper *s, int plate, double t)
  * only out in front of the bodies, nearer the plates than either stands:
  * one level with them or behind hangs at a side, carrying what it took,
  * and one of the two may still have been walking up at t, so that the
- * middle of then is beside where they stand now.
+ * middle of then is beside where they stand now.  Hands seen over the
+ * plates count when a hand of each met there, out in front and midway,
+ * and passed each other (traded()): two straight reaches into the plates'
+ * inner edges come as near the middle, but do not turn back.
  */
 int
 hands_between(const struct cart *c, const struct shopper *a,
@@ -139,6 +229,27 @@ hands_between(const struct cart *c, const struct shopper *a,
 					n++;
 			}
 		}
+	}
+	for (j = 0; j < a->nh; j++) {
+		const struct sample *m = &a->h[j], *o = moment(b, m->ts);
+
+		if (m->ts < t || m->ts > u || o == NULL || o->ts != m->ts)
+			continue;
+		for (k = 0; k < m->nh; k++)
+			for (i = 0; i < o->nh; i++) {
+				double x = (m->hx[k] + o->hx[i]) / 2;
+				double y = (m->hy[k] + o->hy[i]) / 2;
+
+				if (hypot(m->hx[k] - o->hx[i], m->hy[k] -
+				    o->hy[i]) >= HAND_MEET ||
+				    fmin(to_plate(pp, x, y), to_plate(pq, x,
+				    y)) >= ahead)
+					continue;
+				f = ((x - ma->x) * dx + (y - ma->y) * dy) / l2;
+				if (f >= 1.0 / 3 && f <= 2.0 / 3 &&
+				    traded(a, m, k, b, o, i, dx, dy))
+					n++;
+			}
 	}
 	return n;
 }
