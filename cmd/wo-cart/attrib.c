@@ -17,7 +17,6 @@
 #define IN_PLATE	0.05	/* m, a hand this near is in the plate */
 #define ITEM_SURE	0.5	/* an item seen this surely is one */
 #define FRAME_S		0.35	/* s between frames at the slowest cameras (3 fps) */
-#define DRAWN_S		0.5	/* s a hand takes back from a plate to its body */
 #define HIDDEN_CONF	0.6	/* a pick given by the hand that carried it out */
 #define HAND_MEET	0.35	/* m, wo-track's hand gate: nearer may trade */
 
@@ -687,20 +686,20 @@ detections(const struct cart *c, const struct shopper *s, int plate, double t0)
 }
 
 /*
- * The view of hand k of moment m where it was last seen, up to lim seconds
- * after m, once it had left plate p after m: where a withdrawing hand goes
- * is its own body.  NULL when it was not seen out of the plate since.
+ * The view of hand k of moment m where it was last seen, once it had left
+ * plate p after m: where a withdrawing hand goes is its own body.  NULL
+ * when it was not seen out of the plate since.
  */
 static const struct sample *
 withdrawn(const struct shopper *s, const struct wo_plate *p,
-    const struct sample *m, int k, double lim, int *kk)
+    const struct sample *m, int k, int *kk)
 {
 	const struct sample *w = NULL;
 	int j, i;
 
 	if (m->hid[k] == 0)
 		return NULL;
-	for (j = m - s->h + 1; j < s->nh && s->h[j].ts <= m->ts + lim; j++)
+	for (j = m - s->h + 1; j < s->nh; j++)
 		for (i = 0; i < s->h[j].nh; i++) {
 			if (s->h[j].hid[i] != m->hid[k])
 				continue;
@@ -727,8 +726,7 @@ nearer_other(const struct shopper *s, const struct wo_plate *p,
 	int i, kk = k;
 
 	for (i = 0; i < 2; i++) {
-		if (i == 1 && (v = withdrawn(s, p, m, k, INFINITY,
-		    &kk)) == NULL)
+		if (i == 1 && (v = withdrawn(s, p, m, k, &kk)) == NULL)
 			return 0;
 		ob = moment(o, v->ts);
 		if (ob != NULL && !ob->guessed && fabs(ob->ts - v->ts) <= 0.5 &&
@@ -784,117 +782,4 @@ lent_hands(const struct cart *c, int plate, double t0, struct cand *cd,
 		}
 	}
 	return lent;
-}
-
-/* The shopper's moment seen (not guessed) nearest t, within 0.5 s, or NULL. */
-static const struct sample *
-seen_near(const struct shopper *s, double t)
-{
-	const struct sample *m = NULL;
-	int j;
-
-	for (j = 0; j < s->nh; j++)
-		if (!s->h[j].guessed && fabs(s->h[j].ts - t) <= 0.5 &&
-		    (m == NULL || fabs(s->h[j].ts - t) < fabs(m->ts - t)))
-			m = &s->h[j];
-	return m;
-}
-
-/*
- * Which of the m candidates hand k of moment m, candidate i's, belonged
- * to: a hand leaving the plate goes back to its own body.  It is given to
- * another only when both where it went and the way it went say so: its
- * last view out of the plate lies nearer the other's body than its own
- * track's, and on its way there from its last view in the plate it came
- * nearer the other's body than its own.  Where it ended alone misleads
- * for a hand that reached across the middle of the plate (still nearer
- * the neighbour when last seen); the way alone for a hand placed loosely
- * by the detector (a sideways step of its box comes nearer a body beside
- * it).  Where it went is where it was last seen within DRAWN_S of
- * leaving: an arm's length drawn back takes that long, and later the hand
- * goes where the body walks, past the neighbour's too (busy seed 12).
- * Bodies are taken where they were seen nearest that time: a track
- * running on prediction beside another wanders (busy seed 31: into the
- * shelf).  A hand not seen out of the plate, or whose own body was not
- * seen then, stays its track's.
- */
-static int
-owner(const struct cart *c, const struct wo_plate *p, const struct cand *cd,
-    int m, int i, const struct sample *mm, int k)
-{
-	const struct shopper *s = &c->sh[cd[i].sh];
-	const struct sample *w, *b;
-	double near, came, d, e;
-	int q, kk, o = i;
-
-	if ((w = withdrawn(s, p, mm, k, DRAWN_S, &kk)) == NULL ||
-	    (b = seen_near(s, w->ts)) == NULL)
-		return i;
-	near = hypot(w->hx[kk] - b->x, w->hy[kk] - b->y);
-	came = hypot(mm->hx[k] - b->x, mm->hy[k] - b->y) - near;
-	for (q = 0; q < m; q++) {
-		if (q == i || (b = seen_near(&c->sh[cd[q].sh], w->ts)) == NULL)
-			continue;
-		d = hypot(w->hx[kk] - b->x, w->hy[kk] - b->y);
-		e = hypot(mm->hx[k] - b->x, mm->hy[k] - b->y) - d;
-		if (d < near && e > came) {
-			near = d;
-			came = e;
-			o = q;
-		}
-	}
-	return o;
-}
-
-/*
- * Which of the m candidates sharing a merged pick had the hand that left
- * the plate last.  Two shoppers reaching into one plate hold their hands
- * within reach of both bodies, where the tracker keeps a hand's owner by
- * its continuity: a hand missed for a moment and found again where the
- * neighbour's reaches passes on to that hand and gives it to the wrong
- * body (busy seed 37: the hand that took two units was shown on its
- * neighbour's track).  So each hand counts, at its last view in the
- * plate, for its owner by where it withdrew to.  Ties go to the first
- * candidate.
- */
-int
-left_last(const struct cart *c, int plate, double t0, const struct cand *cd,
-    int m)
-{
-	const struct wo_plate *p = &c->st->plates[plate];
-	const struct sample *mm;
-	const struct shopper *s;
-	long long done[64];
-	double *last;
-	int i, j, k, o, q, nd, r = 0;
-
-	last = wo_calloc(m + 1, sizeof(*last));
-	for (i = 0; i < m; i++) {
-		s = &c->sh[cd[i].sh];
-		nd = 0;
-		/* Newest first: a hand's first view met is its last in it. */
-		for (j = s->nh - 1; j >= 0 && s->h[j].ts >= t0 - BEFORE; j--) {
-			mm = &s->h[j];
-			for (k = 0; k < mm->nh; k++) {
-				if (to_plate(p, mm->hx[k], mm->hy[k]) > IN_PLATE ||
-				    guess_born(c, s, mm, k))
-					continue;
-				for (q = 0; q < nd; q++)
-					if (done[q] == mm->hid[k])
-						break;
-				if (q < nd)
-					continue;
-				if (mm->hid[k] != 0 && nd < 64)
-					done[nd++] = mm->hid[k];
-				o = owner(c, p, cd, m, i, mm, k);
-				if (mm->ts > last[o])
-					last[o] = mm->ts;
-			}
-		}
-	}
-	for (i = 1; i < m; i++)
-		if (last[i] > last[r])
-			r = i;
-	free(last);
-	return r;
 }

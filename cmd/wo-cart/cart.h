@@ -173,8 +173,6 @@ double	 attrib_conf(struct cand *cd, int n);
 double	 busy_conf(const struct cand *cd, int n, int taker, int partner);
 int	 lent_hands(const struct cart *c, int plate, double t0,
 	    struct cand *cd, int n);
-int	 left_last(const struct cart *c, int plate, double t0,
-	    const struct cand *cd, int m);
 json_t	*detections(const struct cart *c, const struct shopper *s, int plate,
 	    double t0);
 

@@ -576,11 +576,7 @@ crossed(const struct wo_ev *ev, int p, double t0, double t1, struct cand *cd,
 /*
  * Of the shoppers sharing a merged pick (seen taking, when several were;
  * else with a hand at the plate), the first and the last whose hand left
- * the plate, by the hands their own tracks showed (cand.lastin); 0 when
- * fewer than two share it.  left_last() reads owners by where each hand
- * withdrew to, for hands crowding one plate; tried here it turned held-out
- * seed 25's order, two lifts 14 ms apart, which either reading can only
- * guess.
+ * the plate; 0 when fewer than two share it.
  */
 static int
 lift_order(const struct cand *cd, int n, int *first, int *last)
@@ -688,7 +684,9 @@ on_weight(const struct wo_ev *ev)
 		for (i = 0; i < n && m < wt.qty; i++)
 			if (seen ? cd[i].item > 0 : at_hand(&cd[i]))
 				cd[m++] = cd[i];
-		last = left_last(&c, p, t0, cd, m);
+		for (i = 1, last = 0; i < m; i++)
+			if (cd[i].lastin > cd[last].lastin)
+				last = i;
 		for (i = 0; i < m; i++)
 			weight_line(&c.sh[cd[i].sh], ev, p, wt.item,
 			    i == last ? wt.qty - (m - 1) : 1, (seen ? SPLIT_CONF :
