@@ -12,6 +12,7 @@
 #define MORE		0.4	/* odds of one more unit in the same grab */
 #define PAIR		0.2	/* odds of two products in one change */
 #define PAIR_KMAX	3	/* the most units of each in such a pair */
+#define ONTOP		4.0	/* odds of a pick taking a stray over the stock below */
 
 long long
 held_qty(const struct shopper *s, const char *sku)
@@ -71,7 +72,10 @@ struct hyp {
  * Weighs every (product, count) that could explain grams: the count k of a
  * product of unit weight u and spread sd weighs k u, give or take
  * sqrt(k sd^2 + scale noise^2).  The prior says which products are at hand:
- * for a pick, the planogram's product and whatever strayed onto the plate;
+ * for a pick, the planogram's product and whatever strayed onto the plate,
+ * the stray ONTOP times as likely: an item put back lies on top of the
+ * plate's stock, where the next hand meets it first, which is all that
+ * tells the two apart when they weigh the same;
  * for a put-back, what the shopper holds (the planogram's product only as a
  * long shot), and a grab of many units is rarer than one of a few
  * (each further unit at odds MORE).  The confidence is the winner's share of the posterior, so
@@ -96,7 +100,8 @@ count(struct cart *c, int plate, double grams, int pick,
 			int it = wo_store_item(st, ps->s[i].sku);
 
 			if (it >= 0 && it != pl->item)
-				hy[nh++] = (struct hyp){ it, 0.8, ps->s[i].n };
+				hy[nh++] = (struct hyp){ it, ONTOP,
+				    ps->s[i].n };
 		}
 	} else {
 		for (i = 0; i < (int)st->nitems; i++) {
@@ -137,8 +142,8 @@ count(struct cart *c, int plate, double grams, int pick,
 	/*
 	 * Two products in one change: a pick of the plate's own product and
 	 * of one that strayed there, made together or so close in time that
-	 * the scale saw one change.  Each pair is a long shot (PAIR), so it
-	 * wins only where no single product fits.
+	 * the scale saw one change.  Each pair is a long shot (PAIR) against
+	 * the stray alone, so it wins only where no single product fits.
 	 */
 	if (pick)
 		for (i = 1; i < nh; i++) {
