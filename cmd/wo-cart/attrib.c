@@ -19,6 +19,7 @@
 #define FRAME_S		0.35	/* s between frames at the slowest cameras (3 fps) */
 #define HIDDEN_CONF	0.6	/* a pick given by the hand that carried it out */
 #define HAND_MEET	0.35	/* m, wo-track's hand gate: nearer may trade */
+#define LONG_S		(BEFORE + AFTER)	/* s, a change this long was a hold */
 
 static int	nearer_other(const struct shopper *, const struct wo_plate *,
 		    const struct sample *, int, const struct shopper *);
@@ -40,6 +41,25 @@ sample_add(struct shopper *s, const struct sample *sm, double keep)
 		s->h = wo_realloc(s->h, s->caph * sizeof(*s->h));
 	}
 	s->h[s->nh++] = *sm;
+}
+
+/*
+ * Whether a view at ts falls in the moments that tell who made a change:
+ * around its start t0, where a hand reaches in, and around te, the end of
+ * a hold whose press went unseen (hold_end; te is t0 for any other).
+ */
+static int
+in_moments(double ts, double t0, double te)
+{
+	return (ts >= t0 - BEFORE && ts <= t0 + AFTER) ||
+	    (ts >= te - BEFORE && ts <= te + AFTER);
+}
+
+/* How far in time a view at ts lies from the nearer of those moments. */
+static double
+off_moments(double ts, double t0, double te)
+{
+	return fmin(fabs(ts - t0), fabs(ts - te));
 }
 
 /* Distance from (x, y) to the plate's rectangle, 0 inside. */
@@ -332,7 +352,7 @@ guess_born(const struct cart *c, const struct shopper *s,
  */
 static double
 handled(const struct cart *c, const struct shopper *s, int plate, double t0,
-    int pick)
+    double te, int pick)
 {
 	const struct wo_plate *p = &c->st->plates[plate];
 	long long done[64];
@@ -342,7 +362,7 @@ handled(const struct cart *c, const struct shopper *s, int plate, double t0,
 	for (j = 0; j < s->nh; j++) {
 		const struct sample *m = &s->h[j];
 
-		if (m->ts < t0 - BEFORE || m->ts > t0 + AFTER)
+		if (!in_moments(m->ts, t0, te))
 			continue;
 		for (k = 0; k < m->nh; k++) {
 			double first = m->item[k], later = 0;
@@ -478,10 +498,49 @@ byeff(const void *a, const void *b)
 }
 
 /*
+ * The second moment that tells who made a change over [t0, t1]: t1 for a
+ * hold whose press no hand was seen at, t0 (none) for any other change.  A
+ * reach in and out takes well under LONG_S (normal changes last 0.3 to 1.6
+ * s); a change that lasts longer had a hand resting on the plate, which the
+ * scale counts from when it first pressed, and the item left at the end.
+ * A hand seen in the plate (within IN_PLATE) at the press is the one that
+ * rested there and took the item, and the moments around t0 tell whose it
+ * was, as for any change; where none was seen (a neighbour's hand reaching
+ * past is not one resting on it), the taker's hand is sought where it
+ * withdrew with the item, around t1.  Looking at the end when the
+ * press was seen too lets a rival reaching in as the hold ends (or a hand
+ * the tracker passes to them) outweigh the hand that rested there.
+ */
+double
+hold_end(const struct cart *c, int plate, double t0, double t1)
+{
+	const struct wo_plate *p = &c->st->plates[plate];
+	int i, j, k;
+
+	if (t1 - t0 <= LONG_S)
+		return t0;
+	for (i = 0; i < c->nsh; i++) {
+		const struct shopper *s = &c->sh[i];
+
+		for (j = 0; j < s->nh; j++) {
+			const struct sample *m = &s->h[j];
+
+			if (m->ts < t0 - BEFORE || m->ts > t0 + AFTER)
+				continue;
+			for (k = 0; k < m->nh; k++)
+				if (to_plate(p, m->hx[k], m->hy[k]) <=
+				    IN_PLATE && !guess_born(c, s, m, k))
+					return t0;
+		}
+	}
+	return t1;
+}
+
+/*
  * Every shopper who could have made the change, nearest first.  The weight
  * event comes a little after the change began (the scale must settle first),
- * so the history kept from the track events is searched around t0, not at
- * the event's own time.  An item seen in a hand at the plate is noted: after
+ * so the history kept from the track events is searched around t0 (and the
+ * end of a hold, hold_end), not at the event's own time.  An item seen in a hand at the plate is noted: after
  * t0 for a pick (it was taken), before t0 for a put-back (it was brought);
  * for a pick also one carried out of it by t1, when the change settled.
  */
@@ -490,6 +549,7 @@ candidates(const struct cart *c, int plate, double t0, double t1, int pick,
     struct cand *out)
 {
 	const struct wo_plate *p = &c->st->plates[plate];
+	double te = hold_end(c, plate, t0, t1);
 	int i, j, k, n = 0;
 
 	for (i = 0; i < c->nsh; i++) {
@@ -512,13 +572,14 @@ candidates(const struct cart *c, int plate, double t0, double t1, int pick,
 					cd.inplate = 1;
 					cd.lastin = m->ts;
 				}
-			if (m->ts < t0 - BEFORE || m->ts > t0 + AFTER)
+			if (!in_moments(m->ts, t0, te))
 				continue;
 			/*
 			 * A hand at the plate long before or after the change
-			 * explains it less well than one there at t0.
+			 * explains it less well than one there at t0 (or, for
+			 * a hold, at t1).
 			 */
-			late = LATE * fabs(m->ts - t0);
+			late = LATE * off_moments(m->ts, t0, te);
 			d = to_plate(p, m->x, m->y) + late;
 			if (d < body && !in_shelf(c, m))
 				body = d;
@@ -532,7 +593,7 @@ candidates(const struct cart *c, int plate, double t0, double t1, int pick,
 				}
 			}
 		}
-		cd.item = handled(c, s, plate, t0, pick);
+		cd.item = handled(c, s, plate, t0, te, pick);
 		if (pick) {
 			cd.carried = carried(c, s, plate, t0, t1, INFINITY);
 			/*
@@ -681,9 +742,13 @@ busy_conf(const struct cand *cd, int n, int taker, int partner)
 	return conf;
 }
 
-/* The hand views near the plate around t0, for the cart line's evidence. */
+/*
+ * The hand views near the plate in the moments of a change (around t0 and
+ * te, see hold_end), for the cart line's evidence.
+ */
 json_t *
-detections(const struct cart *c, const struct shopper *s, int plate, double t0)
+detections(const struct cart *c, const struct shopper *s, int plate, double t0,
+    double te)
 {
 	const struct wo_plate *p = &c->st->plates[plate];
 	json_t *a = json_array();
@@ -692,7 +757,7 @@ detections(const struct cart *c, const struct shopper *s, int plate, double t0)
 	for (j = 0; j < s->nh; j++) {
 		const struct sample *m = &s->h[j];
 
-		if (m->ts < t0 - BEFORE || m->ts > t0 + AFTER)
+		if (!in_moments(m->ts, t0, te))
 			continue;
 		for (k = 0; k < m->nh; k++) {
 			json_t *o;

@@ -175,7 +175,8 @@ double	 busy_conf(const struct cand *cd, int n, int taker, int partner);
 int	 lent_hands(const struct cart *c, int plate, double t0,
 	    struct cand *cd, int n);
 json_t	*detections(const struct cart *c, const struct shopper *s, int plate,
-	    double t0);
+	    double t0, double te);
+double	 hold_end(const struct cart *c, int plate, double t0, double t1);
 
 /* count.c */
 struct what {

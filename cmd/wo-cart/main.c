@@ -192,7 +192,10 @@ weight_line(struct shopper *s, const struct wo_ev *ev, int plate, int item,
     double grams, long long parted)
 {
 	json_t *w, *x;
+	double t1;
 
+	if (!wo_num(ev, "t1", &t1))
+		t1 = ev->ts;
 	w = json_pack("{s:s,s:f,s:f,s:O}", "plate", c.st->plates[plate].id,
 	    "ts", ev->ts, "t0", t0, "delta_g",
 	    json_object_get(ev->obj, "delta_g"));
@@ -204,7 +207,8 @@ weight_line(struct shopper *s, const struct wo_ev *ev, int plate, int item,
 	x = json_pack("{s:o,s:I,s:o,s:b,s:o}", "weight", w, "track",
 	    (json_int_t)s->track, "dist", isfinite(cd->dist) ?
 	    json_real(wo_r3(cd->dist)) : json_null(), "hand", cd->byhand,
-	    "detections", detections(&c, s, plate, t0));
+	    "detections", detections(&c, s, plate, t0,
+	    hold_end(&c, plate, t0, t1)));
 	/*
 	 * Two people cannot stand where one stands: a track seen on top of
 	 * another shortly before may have come out of the meeting with the
