@@ -128,6 +128,26 @@ floor_line(struct cart *c, struct shopper *s, struct fitem *f, long long qty,
 }
 
 /*
+ * The staff's alert for item f, left on the floor by track; line names
+ * the left-behind line that took it off already, if one did.
+ */
+static void
+left_alert(const struct fitem *f, double ts, long long track,
+    const char *line)
+{
+	json_t *a;
+
+	a = wo_alert_new(ts, "floor-item", "an item lies on the floor at "
+	    "%.2f, %.2f: %s, left by track %lld", f->x, f->y, f->sku, track);
+	json_object_set_new(a, "floor", spot(f));
+	json_object_set_new(a, "track", json_integer(track));
+	json_object_set_new(a, "sku", json_string(f->sku));
+	if (line != NULL)
+		json_object_set_new(a, "line", json_string(line));
+	emit(a);
+}
+
+/*
  * An item has lain at one spot for RUN moments: whoever dropped it no
  * longer carries it.  The dropper is the shopper with a unit in the cart
  * whose hand came nearest the spot in the LOOK_S before it first showed
@@ -175,14 +195,7 @@ left(struct cart *c, struct fitem *f, double ts)
 		set_str(&f->plate, near->ln[k].plate);
 		set_str(&f->line, near->ln[k].id);
 		f->conf = near->ln[k].conf;
-		a = wo_alert_new(ts, "floor-item", "an item lies on the floor "
-		    "at %.2f, %.2f: %s, left by track %lld", f->x, f->y, f->sku,
-		    near->track);
-		json_object_set_new(a, "floor", spot(f));
-		json_object_set_new(a, "track", json_integer(near->track));
-		json_object_set_new(a, "sku", json_string(f->sku));
-		json_object_set_new(a, "line", json_string(f->line));
-		emit(a);
+		left_alert(f, ts, near->track, f->line);
 		return;
 	}
 	f->track = best != NULL ? best->track : 0;
@@ -211,13 +224,7 @@ left(struct cart *c, struct fitem *f, double ts)
 	if (isfinite(od))
 		json_object_set_new(x, "next", json_real(wo_r3(od)));
 	floor_line(c, best, f, -1, ts, conf, x);
-	a = wo_alert_new(ts, "floor-item", "an item lies on the floor at "
-	    "%.2f, %.2f: %s, left by track %lld", f->x, f->y, f->sku,
-	    best->track);
-	json_object_set_new(a, "floor", spot(f));
-	json_object_set_new(a, "track", json_integer(best->track));
-	json_object_set_new(a, "sku", json_string(f->sku));
-	emit(a);
+	left_alert(f, ts, best->track, NULL);
 }
 
 /*
