@@ -402,20 +402,6 @@ handled(const struct cart *c, const struct shopper *s, int plate, double t0,
 	return best;
 }
 
-/* Whether the shopper's hand hid was ever seen in the plate. */
-static int
-was_in(const struct shopper *s, const struct wo_plate *p, long long hid)
-{
-	int j, k;
-
-	for (j = 0; j < s->nh; j++)
-		for (k = 0; k < s->h[j].nh; k++)
-			if (s->h[j].hid[k] == hid &&
-			    to_plate(p, s->h[j].hx[k], s->h[j].hy[k]) <= IN_PLATE)
-				return 1;
-	return 0;
-}
-
 /*
  * Whether one of the shopper's hands carried an item away from the plate
  * as a pick settled: seen holding one surely within NEAR_HAND of it
@@ -423,14 +409,12 @@ was_in(const struct shopper *s, const struct wo_plate *p, long long hid)
  * when the item is off the plate and the hand leaving it), and never seen
  * before t0, so that it cannot be a hand carrying an earlier pick past.
  * The detector often misses a hand in the plate, where the shelf and the
- * body hide it, and finds it only on its way out.  With by finite, only a
- * hand never seen in the plate and first seen by then counts: the other
- * hand, given a second unit while the reaching one was still in the plate.
- * Returns the item's confidence, 0 none.
+ * body hide it, and finds it only on its way out.  Returns the item's
+ * confidence, 0 none.
  */
 static double
 carried(const struct cart *c, const struct shopper *s, int plate, double t0,
-    double t1, double by)
+    double t1)
 {
 	const struct wo_plate *p = &c->st->plates[plate];
 	double best = 0;
@@ -446,11 +430,9 @@ carried(const struct cart *c, const struct shopper *s, int plate, double t0,
 			    m->item[k] <= best ||
 			    to_plate(p, m->hx[k], m->hy[k]) > NEAR_HAND ||
 			    in_other(c, plate, m->hx[k], m->hy[k]) ||
-			    guess_born(c, s, m, k) ||
-			    (isfinite(by) && was_in(s, p, m->hid[k])))
+			    guess_born(c, s, m, k))
 				continue;
-			bad = first_view(s, m->hid[k])->ts < t0 ||
-			    first_view(s, m->hid[k])->ts > by;
+			bad = first_view(s, m->hid[k])->ts < t0;
 			/* A hand nearer another's body may be theirs, lent. */
 			for (i = 0; i < c->nsh && !bad; i++)
 				if (&c->sh[i] != s &&
@@ -594,18 +576,8 @@ candidates(const struct cart *c, int plate, double t0, double t1, int pick,
 			}
 		}
 		cd.item = handled(c, s, plate, t0, te, pick);
-		if (pick) {
-			cd.carried = carried(c, s, plate, t0, t1, INFINITY);
-			/*
-			 * A second unit goes to the free hand as soon as it is
-			 * lifted, while the reaching hand is still in the
-			 * plate; one taking a single unit may shift it to the
-			 * other hand only after that hand has left.
-			 */
-			if (cd.inplate)
-				cd.second = carried(c, s, plate, t0, t1,
-				    cd.lastin);
-		}
+		if (pick)
+			cd.carried = carried(c, s, plate, t0, t1);
 		cd.hidden = at != NULL && at->guessed;
 		if (cd.byhand)
 			cd.eff = cd.dist;

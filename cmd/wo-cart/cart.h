@@ -155,7 +155,6 @@ struct cand {
 	int	 inplate;	/* a hand in the plate at any time since t0 */
 	double	 lastin;	/* when a hand of their track was last in it */
 	double	 carried;	/* conf of an item a new hand carried off */
-	double	 second;	/* the same, by a free hand while one was in it */
 	int	 hidden;	/* the body only predicted at t0 */
 };
 

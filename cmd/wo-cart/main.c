@@ -682,20 +682,14 @@ on_weight(const struct wo_ev *ev)
 		 * Several units went at once and several hands were seen
 		 * taking (or, failing that, were in the plate): the scale
 		 * merged simultaneous picks, so each gets one, and the rest
-		 * go to the one seen with an item in the other hand while
-		 * their reaching hand was still in the plate (cand.second;
-		 * the surest such sighting), as a second unit is.  When that
-		 * tells no one apart, they go to the one whose hand left the
-		 * plate last: grabbing more takes longer, and the change
-		 * settled after it.
+		 * go to the one whose hand left the plate last: grabbing
+		 * more takes longer, and the change settled after it.
 		 */
 		for (i = 0; i < n && m < wt.qty; i++)
 			if (seen ? cd[i].item > 0 : at_hand(&cd[i]))
 				cd[m++] = cd[i];
 		for (i = 1, last = 0; i < m; i++)
-			if (cd[i].second > cd[last].second ||
-			    (cd[i].second == cd[last].second &&
-			    cd[i].lastin > cd[last].lastin))
+			if (cd[i].lastin > cd[last].lastin)
 				last = i;
 		for (i = 0; i < m; i++)
 			weight_line(&c.sh[cd[i].sh], ev, p, wt.item,
