@@ -522,9 +522,10 @@ hold_end(const struct cart *c, int plate, double t0, double t1)
  * Every shopper who could have made the change, nearest first.  The weight
  * event comes a little after the change began (the scale must settle first),
  * so the history kept from the track events is searched around t0 (and the
- * end of a hold, hold_end), not at the event's own time.  An item seen in a hand at the plate is noted: after
- * t0 for a pick (it was taken), before t0 for a put-back (it was brought);
- * for a pick also one carried out of it by t1, when the change settled.
+ * end of a hold, hold_end), not at the event's own time.  An item seen in
+ * a hand at the plate is noted: after t0 for a pick (it was taken), before
+ * t0 for a put-back (it was brought); for a pick also one carried out of
+ * it by t1, when the change settled.
  */
 int
 candidates(const struct cart *c, int plate, double t0, double t1, int pick,
