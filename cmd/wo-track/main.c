@@ -714,7 +714,10 @@ main(int argc, char *argv[])
 	/*
 	 * The input ended: whoever stands in an exit gate has left; with -E
 	 * (a recording that stopped while shoppers were inside) everyone
-	 * with an account leaves, by the nearest exit gate.
+	 * leaves, by the nearest exit gate, a track bound to no account too:
+	 * what it took is no one's checkout, and its exit is what makes
+	 * wo-cart say so (a no-entry alert naming the items), where
+	 * otherwise they would vanish with the end of the input.
 	 */
 	for (i = 0; i < ntrk; i++) {
 		struct trk *k = &trk[i];
@@ -722,7 +725,7 @@ main(int argc, char *argv[])
 
 		if (g < 0)
 			g = in_gate(k->kf.x[0], k->kf.x[1], 0, 0);
-		if (g < 0 && end_exits && k->account != NULL)
+		if (g < 0 && end_exits)
 			g = nearest_exit(k->lx, k->ly);
 		if (k->confirmed && g >= 0)
 			emit_exit(k, g, tlast);
