@@ -12,7 +12,7 @@
 #define MORE		0.4	/* odds of one more unit in the same grab */
 #define PAIR		0.2	/* odds of two products in one change */
 #define PAIR_KMAX	3	/* the most units of each in such a pair */
-#define ONTOP		4.0	/* odds of a pick taking a stray over the stock below */
+#define ONTOP		4.0	/* odds of a stray, on top, over the stock */
 
 long long
 held_qty(const struct shopper *s, const char *sku)
