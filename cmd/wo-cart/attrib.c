@@ -62,6 +62,16 @@ off_moments(double ts, double t0, double te)
 	return fmin(fabs(ts - t0), fabs(ts - te));
 }
 
+/* Trades the places of candidates i and j. */
+void
+cand_swap(struct cand *cd, int i, int j)
+{
+	struct cand t = cd[i];
+
+	cd[i] = cd[j];
+	cd[j] = t;
+}
+
 /* Distance from (x, y) to the plate's rectangle, 0 inside. */
 double
 to_plate(const struct wo_plate *p, double x, double y)
@@ -310,7 +320,7 @@ in_shelf(const struct cart *c, const struct sample *m)
 }
 
 /* The shopper's earliest moment kept that shows hand hid, or NULL. */
-static const struct sample *
+const struct sample *
 first_view(const struct shopper *s, long long hid)
 {
 	int j, k;
@@ -613,10 +623,7 @@ attrib_conf(struct cand *cd, int n)
 		return 0;
 	if (n > 1 && cd[1].eff - cd[0].eff < NEAR_HAND &&
 	    cd[1].item > 0 && cd[0].item == 0) {
-		struct cand t = cd[0];
-
-		cd[0] = cd[1];
-		cd[1] = t;
+		cand_swap(cd, 0, 1);
 		if (cd[0].item >= ITEM_SURE)
 			return cd[0].byhand ? 0.9 : 0.6;
 	}
@@ -632,10 +639,7 @@ attrib_conf(struct cand *cd, int n)
 	 */
 	if (n > 1 && cd[1].hidden && cd[1].carried >= ITEM_SURE &&
 	    cd[0].carried == 0 && cd[0].item < ITEM_SURE) {
-		struct cand t = cd[0];
-
-		cd[0] = cd[1];
-		cd[1] = t;
+		cand_swap(cd, 0, 1);
 		return HIDDEN_CONF;
 	}
 	/*
@@ -647,12 +651,8 @@ attrib_conf(struct cand *cd, int n)
 	 */
 	if (n > 1 && cd[1].eff - cd[0].eff < NEAR_HAND && cd[0].inplate &&
 	    cd[1].inplate && (cd[0].item > 0) == (cd[1].item > 0) &&
-	    cd[1].lastin > cd[0].lastin + FRAME_S) {
-		struct cand t = cd[0];
-
-		cd[0] = cd[1];
-		cd[1] = t;
-	}
+	    cd[1].lastin > cd[0].lastin + FRAME_S)
+		cand_swap(cd, 0, 1);
 	near = cd[0].eff <= 0.05 ? 1 : exp(-(cd[0].eff - 0.05) / 0.5);
 	/*
 	 * The item was seen coming out of the plate in this one's hand, and

@@ -329,10 +329,7 @@ putback(int p, double grams, struct cand *cd, int n, struct what *wt,
 		if (wt->item >= 0 &&
 		    held_qty(&c.sh[cd[i].sh], c.st->items[wt->item].sku) > 0) {
 			if (i > 0) {
-				struct cand t = cd[0];
-
-				cd[0] = cd[i];
-				cd[i] = t;
+				cand_swap(cd, 0, i);
 				*ca *= 0.5;
 			}
 			return 1;
@@ -466,10 +463,7 @@ one_reach(const struct wo_ev *ev, int p, double t0, double t1,
 	if (here < 0 && there < 0)
 		return 1;
 	if (here >= there) {
-		struct cand t = cd[0];
-
-		cd[0] = cd[bi];
-		cd[bi] = t;
+		cand_swap(cd, 0, bi);
 		*parted = a->track;
 		return CROSS_CONF;
 	}
@@ -548,7 +542,6 @@ crossed(const struct wo_ev *ev, int p, double t0, double t1, struct cand *cd,
 	struct shopper *a = &c.sh[cd[0].sh], *b;
 	const struct sample *ma, *mb;
 	struct line *l;
-	struct cand t;
 	double from;
 	int j, q;
 
@@ -568,13 +561,33 @@ crossed(const struct wo_ev *ev, int p, double t0, double t1, struct cand *cd,
 		    fmax(t0, l->t0)) == 0)
 			continue;
 		move_line(b, l, a, ev->ts);
-		t = cd[0];
-		cd[0] = cd[j];
-		cd[j] = t;
+		cand_swap(cd, 0, j);
 		*parted = a->track;
 		return CROSS_CONF;
 	}
 	return 1;
+}
+
+/*
+ * Whether the change on plate p was several shoppers' picks the scale
+ * merged: several were seen taking, or had a hand at the plate, or a
+ * neighbour's hand was lent to one (lent_hands()).
+ */
+static int
+shared(int p, double t0, struct cand *cd, int n)
+{
+	return takers(cd, n) > 1 || at_plate(cd, n) > 1 ||
+	    lent_hands(&c, p, t0, cd, n) > 0;
+}
+
+/*
+ * Whether candidate d shares a merged pick: seen taking, when several
+ * were (seen); else with a hand at the plate.
+ */
+static int
+sharer(const struct cand *d, int seen)
+{
+	return seen ? d->item > 0 : at_hand(d);
 }
 
 /*
@@ -589,11 +602,11 @@ lift_order(const struct cand *cd, int n, int *first, int *last)
 
 	*first = *last = -1;
 	for (i = 0; i < n; i++)
-		if ((seen ? cd[i].item > 0 : at_hand(&cd[i])) &&
+		if (sharer(&cd[i], seen) &&
 		    (*last < 0 || cd[i].lastin > cd[*last].lastin))
 			*last = i;
 	for (i = 0; i < n; i++)
-		if (i != *last && (seen ? cd[i].item > 0 : at_hand(&cd[i])) &&
+		if (i != *last && sharer(&cd[i], seen) &&
 		    (*first < 0 || cd[i].lastin < cd[*first].lastin))
 			*first = i;
 	return *first >= 0;
@@ -674,8 +687,7 @@ on_weight(const struct wo_ev *ev)
 		if (wt.item < 0)
 			c.pl[p].base -= delta;
 	} else if (pick && wt.qty > 1 && wt.item2 < 0 &&
-	    (takers(cd, n) > 1 || at_plate(cd, n) > 1 ||
-	    lent_hands(&c, p, t0, cd, n) > 0)) {
+	    shared(p, t0, cd, n)) {
 		int i, last, m = 0, seen = takers(cd, n) > 1;
 
 		/*
@@ -686,7 +698,7 @@ on_weight(const struct wo_ev *ev)
 		 * more takes longer, and the change settled after it.
 		 */
 		for (i = 0; i < n && m < wt.qty; i++)
-			if (seen ? cd[i].item > 0 : at_hand(&cd[i]))
+			if (sharer(&cd[i], seen))
 				cd[m++] = cd[i];
 		for (i = 1, last = 0; i < m; i++)
 			if (cd[i].lastin > cd[last].lastin)
@@ -697,8 +709,7 @@ on_weight(const struct wo_ev *ev)
 			    SPLIT_NEAR_CONF) * wt.conf, &cd[i], t0, delta, 0);
 		if (wt.item != c.st->plates[p].item)
 			stray_add(&c.pl[p], c.st->items[wt.item].sku, -wt.qty);
-	} else if (pick && wt.item2 >= 0 && (takers(cd, n) > 1 ||
-	    at_plate(cd, n) > 1 || lent_hands(&c, p, t0, cd, n) > 0) &&
+	} else if (pick && wt.item2 >= 0 && shared(p, t0, cd, n) &&
 	    lift_order(cd, n, &early, &late)) {
 		double f = takers(cd, n) > 1 ? SPLIT_CONF : SPLIT_NEAR_CONF;
 

@@ -32,20 +32,14 @@ doubt(const struct shopper *s, double t0, long long parted, double until)
 	return m;
 }
 
-/* When hand hid was first seen on s or o, by their kept moments. */
+/* When hand hid was first seen on s or o (NULL), by their kept moments. */
 static double
 born(const struct shopper *s, const struct shopper *o, long long hid)
 {
-	const struct shopper *w[2] = { s, o };
-	double t = INFINITY;
-	int i, j, k;
+	const struct sample *a = first_view(s, hid);
+	const struct sample *b = o != NULL ? first_view(o, hid) : NULL;
 
-	for (i = 0; i < 2; i++)
-		for (j = 0; w[i] != NULL && j < w[i]->nh; j++)
-			for (k = 0; k < w[i]->h[j].nh; k++)
-				if (w[i]->h[j].hid[k] == hid && w[i]->h[j].ts < t)
-					t = w[i]->h[j].ts;
-	return t;
+	return fmin(a != NULL ? a->ts : INFINITY, b != NULL ? b->ts : INFINITY);
 }
 
 /*
