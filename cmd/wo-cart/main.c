@@ -412,6 +412,14 @@ move_line(struct shopper *a, struct line *l, struct shopper *b, double ts)
 	x = json_pack("{s:{s:s,s:I,s:f,s:f}}", "moved", "line", id, "from",
 	    (json_int_t)from, "t0", lt0, "t1", lt1);
 	add_pick(&c, b, ts, plate, item, qty, conf, lt0, from, x);
+	/*
+	 * b just took it, as weight_line() says of any pick, and b looked
+	 * empty-handed only because the tracker gave b's hand to a.
+	 */
+	if (qty > 0) {
+		b->empty = 0;
+		b->left = 0;
+	}
 }
 
 /*
