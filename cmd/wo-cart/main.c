@@ -678,7 +678,8 @@ unseen_doubt(const struct wo_ev *ev, struct shopper *s, struct line *l,
 
 		m->conf = fmin(m->conf, UNSEEN_CONF);
 		m->solo = fmin(m->solo, UNSEEN_CONF);
-		m->own = fmin(m->own, UNSEEN_CONF);
+		if (m->doubted)
+			m->own = fmin(m->own, UNSEEN_CONF);
 	}
 	a = wo_alert_new(ev->ts, "unseen-reach", "hands came into plates "
 	    "%s and %s unseen: track %lld and its neighbour may have crossed "
