@@ -17,6 +17,7 @@
 #define IN_PLATE	0.05	/* m, a hand this near is in the plate */
 #define ITEM_SURE	0.5	/* an item seen this surely is one */
 #define FRAME_S		0.35	/* s between frames at the slowest cameras (3 fps) */
+#define STEP_S		0.15	/* s between moments that show a reach on its way */
 #define HIDDEN_CONF	0.6	/* a pick given by the hand that carried it out */
 #define HAND_MEET	0.35	/* m, wo-track's hand gate: nearer may trade */
 #define LONG_S		(BEFORE + AFTER)	/* s, a change this long was a hold */
@@ -281,6 +282,46 @@ hands_between(const struct cart *c, const struct shopper *a,
 			}
 	}
 	return n;
+}
+
+/*
+ * Whether shopper s's hand came into plate p between t and u unseen: in
+ * the moment before a hand of theirs was first seen in the plate, none of
+ * theirs was out in front (nearer the plate than their body).  A reach
+ * takes at least 0.3 s, so cameras taking a frame every 0.15 s or
+ * oftener show a hand reaching straight out on its way; two arms crossing
+ * hide each other's hands where they overlap, just before they land.
+ * With slower cameras, or the moment before missing, nothing is said.
+ */
+int
+came_unseen(const struct cart *c, const struct shopper *s, int p, double t,
+    double u)
+{
+	const struct wo_plate *pp = &c->st->plates[p];
+	const struct sample *m, *o;
+	int j, k;
+
+	for (j = 1; j < s->nh; j++) {
+		m = &s->h[j];
+		if (m->ts < t)
+			continue;
+		if (m->ts > u)
+			return 0;
+		for (k = 0; k < m->nh; k++)
+			if (to_plate(pp, m->hx[k], m->hy[k]) == 0)
+				break;
+		if (k == m->nh)
+			continue;
+		o = &s->h[j - 1];
+		if (m->ts - o->ts > STEP_S)
+			return 0;
+		for (k = 0; k < o->nh; k++)
+			if (to_plate(pp, o->hx[k], o->hy[k]) <
+			    to_plate(pp, o->x, o->y))
+				return 0;
+		return 1;
+	}
+	return 0;
 }
 
 /*

@@ -169,6 +169,8 @@ double	 body_dist(const struct cart *c, const struct shopper *s, int plate,
 	    double t);
 int	 hands_between(const struct cart *c, const struct shopper *a,
 	    const struct shopper *b, int p, int q, double t, double u);
+int	 came_unseen(const struct cart *c, const struct shopper *s, int p,
+	    double t, double u);
 void	 cand_swap(struct cand *cd, int i, int j);
 const struct sample *first_view(const struct shopper *s, long long hid);
 double	 attrib_conf(struct cand *cd, int n);

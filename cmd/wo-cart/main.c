@@ -25,6 +25,7 @@ static const char usage[] =
 #define CROSS_CONF	0.8	/* picks given by the one-reach rule */
 #define SETTLED_S	1.0	/* s before a reach, bodies stand clear of it */
 #define NEXT_M		0.3	/* m at most between plates side by side */
+#define UNSEEN_CONF	0.5	/* picks that may have been crossed, unseen */
 #define GATE_CONF	0.5	/* a visit whose body may be another entrant's */
 
 static struct cart c;
@@ -411,6 +412,14 @@ move_line(struct shopper *a, struct line *l, struct shopper *b, double ts)
 	x = json_pack("{s:{s:s,s:I,s:f,s:f}}", "moved", "line", id, "from",
 	    (json_int_t)from, "t0", lt0, "t1", lt1);
 	add_pick(&c, b, ts, plate, item, qty, conf, lt0, from, x);
+	/*
+	 * b just took it, as weight_line() says of any pick, and b looked
+	 * empty-handed only because the tracker gave b's hand to a.
+	 */
+	if (qty > 0) {
+		b->empty = 0;
+		b->left = 0;
+	}
 }
 
 /*
@@ -569,6 +578,45 @@ crossed(const struct wo_ev *ev, int p, double t0, double t1, struct cand *cd,
 }
 
 /*
+ * Two shoppers side by side whose picks from the plates before them
+ * overlap in time came out as straight reaches, and crossed() found no
+ * hand on the way to tell: but where both hands came into their plates
+ * unseen (came_unseen()), each could as well be the other's, the arms
+ * crossed and hiding each other where they overlap.  Returns the other
+ * pick's line, for both to be reviewed, or NULL.
+ */
+static struct line *
+unseen_cross(int p, double t0, double t1, struct cand *cd, int n)
+{
+	const struct wo_plate *pp = &c.st->plates[p], *pq;
+	struct shopper *a = &c.sh[cd[0].sh], *b;
+	const struct sample *ma, *mb;
+	struct line *l;
+	double from;
+	int j, q;
+
+	for (j = 1; j < n; j++) {
+		b = &c.sh[cd[j].sh];
+		if ((l = reaching(b, pp->id, t0, t1)) == NULL || l->moved)
+			continue;
+		q = wo_store_plate(c.st, l->plate);
+		pq = &c.st->plates[q];
+		from = fmax(t0, l->t0) - SETTLED_S;
+		if ((ma = moment(a, from)) == NULL ||
+		    (mb = moment(b, from)) == NULL ||
+		    !side_by_side(pp, pq, ma, mb) ||
+		    to_plate(pp, ma->x, ma->y) >= to_plate(pp, mb->x, mb->y) ||
+		    to_plate(pq, mb->x, mb->y) >= to_plate(pq, ma->x, ma->y))
+			continue;
+		from = fmin(t0, l->t0) - REACH_S;
+		if (came_unseen(&c, a, p, from, t1) &&
+		    came_unseen(&c, b, q, from, l->t1))
+			return l;
+	}
+	return NULL;
+}
+
+/*
  * Whether the change on plate p was several shoppers' picks the scale
  * merged: several were seen taking, or had a hand at the plate, or a
  * neighbour's hand was lent to one (lent_hands()).
@@ -610,6 +658,34 @@ lift_order(const struct cand *cd, int n, int *first, int *last)
 		    (*first < 0 || cd[i].lastin < cd[*first].lastin))
 			*first = i;
 	return *first >= 0;
+}
+
+/*
+ * Picks l of s and o of another shopper may have been crossed arms
+ * (unseen_cross()): either reading fits what the cameras saw, so each is a
+ * coin toss for a person to look at, whatever a later rule would lift it
+ * to, and the staff are told which two lines to compare.
+ */
+static void
+unseen_doubt(const struct wo_ev *ev, struct shopper *s, struct line *l,
+    struct line *o)
+{
+	json_t *a;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		struct line *m = i == 0 ? l : o;
+
+		m->conf = fmin(m->conf, UNSEEN_CONF);
+		m->solo = fmin(m->solo, UNSEEN_CONF);
+		if (m->doubted)
+			m->own = fmin(m->own, UNSEEN_CONF);
+	}
+	a = wo_alert_new(ev->ts, "unseen-reach", "hands came into plates "
+	    "%s and %s unseen: track %lld and its neighbour may have crossed "
+	    "arms", l->plate, o->plate, s->track);
+	json_object_set_new(a, "lines", json_pack("[s,s]", l->id, o->id));
+	emit(a);
 }
 
 static void
@@ -730,7 +806,7 @@ on_weight(const struct wo_ev *ev)
 		const char *sku = c.st->items[wt.item].sku;
 		long long parted = 0;
 		struct shopper *s;
-		struct line *l;
+		struct line *l, *ul = NULL;
 
 		/*
 		 * Parting two picks by the one-reach rule leaves them as
@@ -740,6 +816,8 @@ on_weight(const struct wo_ev *ev)
 			double f = one_reach(ev, p, t0, t1, cd, n, &parted);
 
 			f = fmin(f, crossed(ev, p, t0, t1, cd, n, &parted));
+			if (parted == 0)
+				ul = unseen_cross(p, t0, t1, cd, n);
 			/*
 			 * The shopper parted from is busy with the other pick
 			 * and no rival for this one; should another's hand
@@ -754,6 +832,8 @@ on_weight(const struct wo_ev *ev)
 				ca = fmax(ca, fmin(busy_conf(cd, n, 0, 1),
 				    CROSS_CONF));
 			ca *= f;
+			if (ul != NULL)
+				ca = fmin(ca, UNSEEN_CONF);
 		}
 		s = &c.sh[cd[0].sh];
 		weight_line(s, ev, p, wt.item, pick ? wt.qty : -wt.qty,
@@ -777,6 +857,8 @@ on_weight(const struct wo_ev *ev)
 			if (l->conf < wo_r3(ca * wt.conf) && !l->doubted)
 				l->solo = fmin(l->solo, l->conf);
 			busy_elsewhere(s, plate, t0, t1);
+			if (ul != NULL)
+				unseen_doubt(ev, s, l, ul);
 		}
 		/* The planogram learns what strayed onto the plate. */
 		if (wt.item != c.st->plates[p].item)
