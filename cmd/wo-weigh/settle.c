@@ -47,6 +47,8 @@ settle_band(const struct settle *s)
 	return fmin(fmax(4 * s->noise, 0.5), settle_threshold(s) / 2);
 }
 
+static void	 still_add(struct settle *, double, double, double);
+
 static void
 swap(double *a, double *b)
 {
@@ -74,32 +76,137 @@ median(const struct settle *s, int k)
 static void
 still_start(struct settle *s, double t, double f, double dev)
 {
-	s->wt = t;
-	s->wn = 1;
-	s->wsum = f;
-	s->wsq = f * f;
-	s->wmin = s->wmax = f;
-	s->wdev = dev;
+	s->wfirst = s->wnext = 0;
+	s->lo0 = s->lo1 = s->hi0 = s->hi1 = 0;
+	s->on = 0;
+	s->wn = 0;
+	s->wsum = s->wsq = s->wdev = 0;
+	still_add(s, t, f, dev);
+}
+
+/* The ring's oldest reading leaves it; sums are the caller's. */
+static void
+ring_pop(struct settle *s)
+{
+	if (s->wlo[s->lo0 % STILL_CAP] == s->wfirst)
+		s->lo0++;
+	if (s->whi[s->hi0 % STILL_CAP] == s->wfirst)
+		s->hi0++;
+	s->wfirst++;
+}
+
+/* Takes the oldest reading out of the still window: the lump, if any. */
+static void
+still_drop(struct settle *s)
+{
+	long i = s->wfirst % STILL_CAP;
+
+	if (s->on > 0) {
+		/* Its readings are not known one by one: all go at once. */
+		s->wsum -= s->osum;
+		s->wsq -= s->osq;
+		s->wdev -= s->odev;
+		s->wn -= s->on;
+		s->on = 0;
+		return;
+	}
+	s->wsum -= s->wf[i];
+	s->wsq -= s->wf[i] * s->wf[i];
+	s->wdev -= s->wd[i];
+	s->wn--;
+	ring_pop(s);
+}
+
+/* The ring's oldest reading joins the lump, which stays in the sums. */
+static void
+still_lump(struct settle *s)
+{
+	long i = s->wfirst % STILL_CAP;
+	double f = s->wf[i];
+
+	if (s->on++ == 0) {
+		s->ot = s->wts[i];
+		s->osum = s->osq = s->odev = 0;
+		s->omin = s->omax = f;
+	}
+	s->osum += f;
+	s->osq += f * f;
+	s->odev += s->wd[i];
+	s->omin = fmin(s->omin, f);
+	s->omax = fmax(s->omax, f);
+	ring_pop(s);
+}
+
+/* The spread of the still window: its highest reading less its lowest. */
+static double
+still_spread(const struct settle *s)
+{
+	double lo = s->wf[s->wlo[s->lo0 % STILL_CAP] % STILL_CAP];
+	double hi = s->wf[s->whi[s->hi0 % STILL_CAP] % STILL_CAP];
+
+	if (s->on > 0) {
+		lo = fmin(lo, s->omin);
+		hi = fmax(hi, s->omax);
+	}
+	return hi - lo;
+}
+
+/* When the still window's oldest reading was taken. */
+static double
+still_since(const struct settle *s)
+{
+	return s->on > 0 ? s->ot : s->wts[s->wfirst % STILL_CAP];
 }
 
 /*
  * Adds f, the median, and dev, how far the raw reading lies from it, to the
- * still window, or starts a new one when f breaks it.
+ * still window, and drops its oldest readings until the rest fits the
+ * band.  The window slides rather than starting afresh: a weight at rest
+ * for a while whose newest reading strays a hair past the band from the
+ * first one (still half on its way in) has not moved, and starting afresh
+ * would throw its stillness away and miss a change that follows soon after.
  */
 static void
 still_add(struct settle *s, double t, double f, double dev)
 {
-	if (s->wn == 0 || fmax(s->wmax, f) - fmin(s->wmin, f) >
-	    settle_band(s)) {
-		still_start(s, t, f, dev);
-		return;
-	}
+	long i = s->wnext % STILL_CAP;
+
+	if (s->wnext - s->wfirst == STILL_CAP)
+		still_lump(s);
+	/* The deques keep only readings that may yet be the extreme. */
+	while (s->lo1 > s->lo0 &&
+	    s->wf[s->wlo[(s->lo1 - 1) % STILL_CAP] % STILL_CAP] >= f)
+		s->lo1--;
+	while (s->hi1 > s->hi0 &&
+	    s->wf[s->whi[(s->hi1 - 1) % STILL_CAP] % STILL_CAP] <= f)
+		s->hi1--;
+	s->wts[i] = t;
+	s->wf[i] = f;
+	s->wd[i] = dev;
+	s->wlo[s->lo1++ % STILL_CAP] = s->wnext;
+	s->whi[s->hi1++ % STILL_CAP] = s->wnext;
+	s->wnext++;
 	s->wn++;
 	s->wsum += f;
 	s->wsq += f * f;
-	s->wmin = fmin(s->wmin, f);
-	s->wmax = fmax(s->wmax, f);
 	s->wdev += dev;
+	if (still_spread(s) > settle_band(s)) {
+		while (still_spread(s) > settle_band(s))
+			still_drop(s);
+		/*
+		 * What stays must have been still for settle_s already to be
+		 * a weight at rest; if shorter, it is a weight still on its
+		 * way, and f, off from where it was, is where it is now.
+		 * Afresh, not by dropping: sums left by subtraction are a
+		 * rounding off, and a mean of readings to 0.1 g often lies
+		 * right on a rounding edge.
+		 */
+		if (t - still_since(s) < s->cfg.settle_s) {
+			still_start(s, t, f, dev);
+			return;
+		}
+	}
+	s->wt = still_since(s);
 }
 
 /*

@@ -32,6 +32,13 @@ struct settle_ev {
 };
 
 #define SETTLE_MED	5	/* median filter width, in readings */
+/*
+ * The still window's newest readings kept one by one: 10 s of a 50 Hz
+ * scale, five times the default --hold.  Older ones of a longer window
+ * are kept as one lump (count, sums, extremes), enough to wait out any
+ * --hold in constant memory.
+ */
+#define STILL_CAP	512
 
 struct settle {
 	struct settle_cfg cfg;
@@ -45,7 +52,20 @@ struct settle {
 	double	 firstout;	/* the first reading off the level */
 	int	 wasin;		/* the last reading was on the level */
 	long	 pend;		/* far-off readings not yet known as spikes */
-	double	 wt, wsum, wsq, wmin, wmax, wdev;	/* the still window */
+	/*
+	 * The still window: the newest filtered readings whose spread fits
+	 * the band.  The newest STILL_CAP are a ring from seq wfirst to
+	 * wnext, with the rising and falling deques of their minima and
+	 * maxima (seqs in ring order), which tell the spread in O(1); older
+	 * ones are the lump: on of them, since ot, between omin and omax.
+	 */
+	double	 wts[STILL_CAP], wf[STILL_CAP], wd[STILL_CAP];
+	long	 wlo[STILL_CAP], whi[STILL_CAP];
+	long	 wfirst, wnext, lo0, lo1, hi0, hi1;
+	int	 on;
+	double	 ot, osum, osq, odev, omin, omax;
+	double	 wt;		/* the window's oldest reading */
+	double	 wsum, wsq, wdev;	/* over the whole window, lump too */
 	int	 wn;
 	long	 nspike;	/* readings rejected as spikes */
 };
