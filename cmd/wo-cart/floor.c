@@ -12,6 +12,7 @@
 #define GAP_S		10.0	/* s unseen before a short run is forgotten: the
 				   history kept to find who dropped it */
 #define RUN		3	/* moments on end before an item lies there */
+#define SURE_RUN	2	/* sure sightings before weak ones count too */
 #define LOOK_S		1.5	/* s before it showed that its dropper is sought in */
 #define BODY_PENALTY	0.35	/* m added when only the body was near */
 #define DROP_M		1.5	/* m, farther than this nobody dropped it */
@@ -249,6 +250,12 @@ floor_moment(struct cart *c, double ts)
  * run again: an item carried in a hand the detector missed now and then
  * shows in odd moments, and moves with its shopper.  One that stays put
  * keeps the time it was first sighted there, through gaps up to GAP_S.
+ * A weak sighting (wo-track's "weak") starts nothing.  It keeps a run
+ * that a sure one began going, and counts in it once SURE_RUN sure ones
+ * have: a held item whose hand box the detector missed can show once sure
+ * and then weak as its hand stands still, where a lying item is seen
+ * sure again now and then.  It keeps an item that lies there seen, so a
+ * hand passing it while the detector sees it only weakly picks up nothing.
  */
 void
 on_floor(struct cart *c, const struct wo_ev *ev)
@@ -267,6 +274,7 @@ on_floor(struct cart *c, const struct wo_ev *ev)
 		    "y");
 		struct fitem *f = NULL;
 		double x, y, bd = SAME_M;
+		int weak = json_is_true(json_object_get(it, "weak"));
 
 		if (!json_is_number(jx) || !json_is_number(jy)) {
 			wo_evbad(ev, "floor event: items[%zu] has no x or y",
@@ -282,6 +290,12 @@ on_floor(struct cart *c, const struct wo_ev *ev)
 				bd = hypot(c->fl[j].x - x, c->fl[j].y - y);
 				f = &c->fl[j];
 			}
+		/*
+		 * A weak view only tells that an item known at that very
+		 * spot still lies there: too weak to tell of a new one.
+		 */
+		if (weak && (f == NULL || bd > STILL_M))
+			continue;
 		if (f == NULL) {
 			c->fl = wo_realloc(c->fl, (c->nfl + 1) * sizeof(*c->fl));
 			f = &c->fl[c->nfl++];
@@ -297,6 +311,8 @@ on_floor(struct cart *c, const struct wo_ev *ev)
 		}
 		if (f->seen == 0 || f->last < c->mprev ||
 		    hypot(f->x - x, f->y - y) > STILL_M) {
+			if (weak)
+				continue;
 			/*
 			 * One sighted again where it was first, before it
 			 * lay there for a run, has lain there since: the
@@ -309,6 +325,8 @@ on_floor(struct cart *c, const struct wo_ev *ev)
 		}
 		f->last = ev->ts;
 		dirty = 1;
+		if (weak && f->seen < SURE_RUN)
+			continue;
 		/* Where it lies: the mean of the run's sightings. */
 		f->x = (f->x * f->seen + x) / (f->seen + 1);
 		f->y = (f->y * f->seen + y) / (f->seen + 1);
