@@ -23,6 +23,7 @@
 #define PRODUCT_CONF	0.9	/* factor when they held several products */
 #define GONE_S		1.0	/* s unseen, a hand there: maybe picked up */
 #define CLEAR_S		0.5	/* s after the hands left, still unseen: it was */
+#define HIDE_M		0.3	/* m, a body this near hides the item (wo-track) */
 #define FORGET_S	600.0	/* s unseen before an item is forgotten */
 
 /*
@@ -357,7 +358,9 @@ on_floor(struct cart *c, const struct wo_ev *ev)
 /*
  * The hand nearest the spot among those within AT_M of it after t: its
  * shopper, its distance in *dist, and the first and the latest time any
- * was there in *tfirst and *tnear; NULL when none came.
+ * was there in *tfirst and *tnear; NULL when none came.  A body within
+ * HIDE_M counts in *tnear too: it hides what lies at its feet, and
+ * wo-track reports no floor item that near a body.
  */
 static struct shopper *
 hand_at(struct cart *c, const struct fitem *f, double t, double *dist,
@@ -373,6 +376,9 @@ hand_at(struct cart *c, const struct fitem *f, double t, double *dist,
 		for (j = 0; j < c->sh[i].nh; j++) {
 			const struct sample *m = &c->sh[i].h[j];
 
+			if (m->ts >= t && hypot(m->x - f->x, m->y - f->y) <=
+			    HIDE_M)
+				*tnear = fmax(*tnear, m->ts);
 			for (k = 0; k < m->nh && m->ts >= t; k++) {
 				double d = hypot(m->hx[k] - f->x,
 				    m->hy[k] - f->y);
@@ -393,12 +399,13 @@ hand_at(struct cart *c, const struct fitem *f, double t, double *dist,
 /*
  * The clock of the moments.  An item left lying that went unseen while a
  * hand was at it (within AT_M, by GONE_S after its last sighting), and is
- * still unseen CLEAR_S after the last hand left, was picked up: it goes
- * back on the cart of whoever's hand came nearest.  One that shows again
- * when the hands have gone was only hidden by them (a reach past it to a
- * plate); one gone with no hand there was hidden by a body or taken away
- * unseen, and a hand that passes the spot later picks up nothing.  Runs
- * of sightings too short to count, and items long unseen, are forgotten.
+ * still unseen CLEAR_S after the last hand and body left, was picked up:
+ * it goes back on the cart of whoever's hand came nearest.  One that
+ * shows again when they have gone was only hidden by them (a reach past
+ * it to a plate, a shopper standing over it); one gone with no hand there
+ * was hidden by a body or taken away unseen, and a hand that passes the
+ * spot later picks up nothing.  Runs of sightings too short to count, and
+ * items long unseen, are forgotten.
  */
 void
 floor_tick(struct cart *c, double ts)
