@@ -230,6 +230,26 @@ left(struct cart *c, struct fitem *f, double ts)
 }
 
 /*
+ * Some shopper's body stands within HIDE_M of (x, y) at moment ts, where
+ * their track puts it, seen or predicted.
+ */
+static int
+at_body(const struct cart *c, double x, double y, double ts)
+{
+	int i;
+
+	for (i = 0; i < c->nsh; i++) {
+		const struct shopper *s = &c->sh[i];
+
+		if (s->nh > 0 && s->h[s->nh - 1].ts == ts &&
+		    hypot(s->h[s->nh - 1].x - x, s->h[s->nh - 1].y - y) <
+		    HIDE_M)
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * The moments: a track or floor event later than the latest moment starts
  * the next one.  Called before the event is handled.
  */
@@ -284,7 +304,12 @@ on_floor(struct cart *c, const struct wo_ev *ev)
 		}
 		x = json_number_value(jx);
 		y = json_number_value(jy);
-		if (wo_store_on_plate(c->st, x, y, ON_PLATE))
+		/*
+		 * wo-track drops an item at a body it saw; one at a body it
+		 * only predicts, its person box missed, is held close too.
+		 */
+		if (wo_store_on_plate(c->st, x, y, ON_PLATE) ||
+		    at_body(c, x, y, ev->ts))
 			continue;
 		for (j = 0; j < c->nfl; j++)
 			if (hypot(c->fl[j].x - x, c->fl[j].y - y) < bd) {
