@@ -12,6 +12,7 @@
 #define GAP_S		10.0	/* s unseen before a short run is forgotten: the
 				   history kept to find who dropped it */
 #define RUN		3	/* moments on end before an item lies there */
+#define SURE_RUN	2	/* sure sightings before weak ones count too */
 #define LOOK_S		1.5	/* s before it showed that its dropper is sought in */
 #define BODY_PENALTY	0.35	/* m added when only the body was near */
 #define DROP_M		1.5	/* m, farther than this nobody dropped it */
@@ -22,6 +23,7 @@
 #define PRODUCT_CONF	0.9	/* factor when they held several products */
 #define GONE_S		1.0	/* s unseen, a hand there: maybe picked up */
 #define CLEAR_S		0.5	/* s after the hands left, still unseen: it was */
+#define HIDE_M		0.3	/* m, a body this near hides the item (wo-track) */
 #define FORGET_S	600.0	/* s unseen before an item is forgotten */
 
 /*
@@ -228,6 +230,26 @@ left(struct cart *c, struct fitem *f, double ts)
 }
 
 /*
+ * Some shopper's body stands within HIDE_M of (x, y) at moment ts, where
+ * their track puts it, seen or predicted.
+ */
+static int
+at_body(const struct cart *c, double x, double y, double ts)
+{
+	int i;
+
+	for (i = 0; i < c->nsh; i++) {
+		const struct shopper *s = &c->sh[i];
+
+		if (s->nh > 0 && s->h[s->nh - 1].ts == ts &&
+		    hypot(s->h[s->nh - 1].x - x, s->h[s->nh - 1].y - y) <
+		    HIDE_M)
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * The moments: a track or floor event later than the latest moment starts
  * the next one.  Called before the event is handled.
  */
@@ -249,6 +271,12 @@ floor_moment(struct cart *c, double ts)
  * run again: an item carried in a hand the detector missed now and then
  * shows in odd moments, and moves with its shopper.  One that stays put
  * keeps the time it was first sighted there, through gaps up to GAP_S.
+ * A weak sighting (wo-track's "weak") starts nothing.  It keeps a run
+ * that a sure one began going, and counts in it once SURE_RUN sure ones
+ * have: a held item whose hand box the detector missed can show once sure
+ * and then weak as its hand stands still, where a lying item is seen
+ * sure again now and then.  It keeps an item that lies there seen, so a
+ * hand passing it while the detector sees it only weakly picks up nothing.
  */
 void
 on_floor(struct cart *c, const struct wo_ev *ev)
@@ -267,6 +295,7 @@ on_floor(struct cart *c, const struct wo_ev *ev)
 		    "y");
 		struct fitem *f = NULL;
 		double x, y, bd = SAME_M;
+		int weak = json_is_true(json_object_get(it, "weak"));
 
 		if (!json_is_number(jx) || !json_is_number(jy)) {
 			wo_evbad(ev, "floor event: items[%zu] has no x or y",
@@ -275,13 +304,24 @@ on_floor(struct cart *c, const struct wo_ev *ev)
 		}
 		x = json_number_value(jx);
 		y = json_number_value(jy);
-		if (wo_store_on_plate(c->st, x, y, ON_PLATE))
+		/*
+		 * wo-track drops an item at a body it saw; one at a body it
+		 * only predicts, its person box missed, is held close too.
+		 */
+		if (wo_store_on_plate(c->st, x, y, ON_PLATE) ||
+		    at_body(c, x, y, ev->ts))
 			continue;
 		for (j = 0; j < c->nfl; j++)
 			if (hypot(c->fl[j].x - x, c->fl[j].y - y) < bd) {
 				bd = hypot(c->fl[j].x - x, c->fl[j].y - y);
 				f = &c->fl[j];
 			}
+		/*
+		 * A weak view only tells that an item known at that very
+		 * spot still lies there: too weak to tell of a new one.
+		 */
+		if (weak && (f == NULL || bd > STILL_M))
+			continue;
 		if (f == NULL) {
 			c->fl = wo_realloc(c->fl, (c->nfl + 1) * sizeof(*c->fl));
 			f = &c->fl[c->nfl++];
@@ -297,6 +337,8 @@ on_floor(struct cart *c, const struct wo_ev *ev)
 		}
 		if (f->seen == 0 || f->last < c->mprev ||
 		    hypot(f->x - x, f->y - y) > STILL_M) {
+			if (weak)
+				continue;
 			/*
 			 * One sighted again where it was first, before it
 			 * lay there for a run, has lain there since: the
@@ -309,6 +351,8 @@ on_floor(struct cart *c, const struct wo_ev *ev)
 		}
 		f->last = ev->ts;
 		dirty = 1;
+		if (weak && f->seen < SURE_RUN)
+			continue;
 		/* Where it lies: the mean of the run's sightings. */
 		f->x = (f->x * f->seen + x) / (f->seen + 1);
 		f->y = (f->y * f->seen + y) / (f->seen + 1);
@@ -339,7 +383,9 @@ on_floor(struct cart *c, const struct wo_ev *ev)
 /*
  * The hand nearest the spot among those within AT_M of it after t: its
  * shopper, its distance in *dist, and the first and the latest time any
- * was there in *tfirst and *tnear; NULL when none came.
+ * was there in *tfirst and *tnear; NULL when none came.  A body within
+ * HIDE_M counts in *tnear too: it hides what lies at its feet, and
+ * wo-track reports no floor item that near a body.
  */
 static struct shopper *
 hand_at(struct cart *c, const struct fitem *f, double t, double *dist,
@@ -355,6 +401,9 @@ hand_at(struct cart *c, const struct fitem *f, double t, double *dist,
 		for (j = 0; j < c->sh[i].nh; j++) {
 			const struct sample *m = &c->sh[i].h[j];
 
+			if (m->ts >= t && hypot(m->x - f->x, m->y - f->y) <=
+			    HIDE_M)
+				*tnear = fmax(*tnear, m->ts);
 			for (k = 0; k < m->nh && m->ts >= t; k++) {
 				double d = hypot(m->hx[k] - f->x,
 				    m->hy[k] - f->y);
@@ -375,12 +424,13 @@ hand_at(struct cart *c, const struct fitem *f, double t, double *dist,
 /*
  * The clock of the moments.  An item left lying that went unseen while a
  * hand was at it (within AT_M, by GONE_S after its last sighting), and is
- * still unseen CLEAR_S after the last hand left, was picked up: it goes
- * back on the cart of whoever's hand came nearest.  One that shows again
- * when the hands have gone was only hidden by them (a reach past it to a
- * plate); one gone with no hand there was hidden by a body or taken away
- * unseen, and a hand that passes the spot later picks up nothing.  Runs
- * of sightings too short to count, and items long unseen, are forgotten.
+ * still unseen CLEAR_S after the last hand and body left, was picked up:
+ * it goes back on the cart of whoever's hand came nearest.  One that
+ * shows again when they have gone was only hidden by them (a reach past
+ * it to a plate, a shopper standing over it); one gone with no hand there
+ * was hidden by a body or taken away unseen, and a hand that passes the
+ * spot later picks up nothing.  Runs of sightings too short to count, and
+ * items long unseen, are forgotten.
  */
 void
 floor_tick(struct cart *c, double ts)

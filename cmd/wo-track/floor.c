@@ -12,21 +12,24 @@
 #define ITEM_FUSE	0.2	/* m, views closer than this are one item */
 
 struct spot {
-	double	 x, y, conf;
+	double	 x, y, conf;	/* conf: the strongest view's */
 	int	 n;
 	unsigned long cams;
 };
 
-/* A hand box of the same picture touches the item box: it is held. */
+/*
+ * A box of class cls in the same picture touches the item box: a hand's
+ * holds it, a person's hides it among that person's own pixels.
+ */
 static int
-in_hand(const struct moment *m, const struct box *b)
+touches(const struct moment *m, const struct box *b, int cls)
 {
 	int i;
 
 	for (i = 0; i < m->nbox; i++) {
 		const struct box *h = &m->box[i];
 
-		if (h->cls == CLS_HAND && h->cam == b->cam &&
+		if (h->cls == cls && h->cam == b->cam &&
 		    b->x < h->x + h->w + NEAR_PX && h->x < b->x + b->w + NEAR_PX &&
 		    b->y < h->y + h->h + NEAR_PX && h->y < b->y + b->h + NEAR_PX)
 			return 1;
@@ -47,15 +50,18 @@ byconf(const void *a, const void *b)
 }
 
 /*
- * The items of the moment that lie on the floor: an item box of at least
- * minconf that touches no hand box of its picture, lies within NEAR_HAND
- * of no hand and NEAR_BODY of no person on the floor, and on no plate.
- * Such an item lies at height 0, so its box centre through the homography
- * is where it lies.  Views from different cameras within ITEM_FUSE are one
- * item (strongest first).  Returns an array of {x, y, conf}, or NULL when
- * there is none: a moment without one writes nothing.  Units on the plates
- * are shelf stock, and an item held, or in a hand reaching down for it, is
- * no item left behind.
+ * The items of the moment that lie on the floor: an item box that touches
+ * no hand box of its picture, lies within NEAR_HAND of no hand and
+ * NEAR_BODY of no person on the floor, and on no plate.  Such an item lies
+ * at height 0, so its box centre through the homography is where it lies.
+ * Views from different cameras within ITEM_FUSE are one item (strongest
+ * first).  Returns an array of {x, y, conf}, or NULL when there is none: a
+ * moment without one writes nothing.  Units on the plates are shelf stock,
+ * and an item held, or in a hand reaching down for it, is no item left
+ * behind.  An item whose strongest view is under minconf is marked weak:
+ * a small unit on the floor is often seen only so, and such a view says
+ * that an item known to lie there still does, though it is too weak to
+ * tell of a new one.
  */
 json_t *
 floor_items(const struct wo_store *st, const struct moment *m,
@@ -69,7 +75,7 @@ floor_items(const struct wo_store *st, const struct moment *m,
 	v = wo_calloc(m->nbox + 1, sizeof(*v));
 	sp = wo_calloc(m->nbox + 1, sizeof(*sp));
 	for (i = 0; i < m->nbox; i++)
-		if (m->box[i].cls == CLS_ITEM && m->box[i].conf >= minconf)
+		if (m->box[i].cls == CLS_ITEM)
 			v[nv++] = &m->box[i];
 	qsort(v, nv, sizeof(*v), byconf);
 	for (i = 0; i < nv; i++) {
@@ -77,7 +83,12 @@ floor_items(const struct wo_store *st, const struct moment *m,
 		unsigned long bit = 1UL << (b->cam % (8 * sizeof(long)));
 		double x, y;
 
-		if (in_hand(m, b) || !wo_homog(st->cams[b->cam].H,
+		/*
+		 * A weak view on a person's box is as likely a held item or
+		 * a part of that person as an item lying by their feet.
+		 */
+		if (touches(m, b, CLS_HAND) || (b->conf < minconf &&
+		    touches(m, b, CLS_PERSON)) || !wo_homog(st->cams[b->cam].H,
 		    b->x + b->w / 2, b->y + b->h / 2, &x, &y) ||
 		    x < 0 || y < 0 || x > st->floor_w || y > st->floor_h ||
 		    wo_store_on_plate(st, x, y, ON_PLATE))
@@ -110,10 +121,14 @@ floor_items(const struct wo_store *st, const struct moment *m,
 		sp[k].cams |= bit;
 	}
 	a = n > 0 ? json_array() : NULL;
-	for (k = 0; k < n; k++)
-		json_array_append_new(a, json_pack("{s:f,s:f,s:f}", "x",
-		    wo_r3(sp[k].x), "y", wo_r3(sp[k].y), "conf",
-		    wo_r3(sp[k].conf)));
+	for (k = 0; k < n; k++) {
+		json_t *o = json_pack("{s:f,s:f,s:f}", "x", wo_r3(sp[k].x),
+		    "y", wo_r3(sp[k].y), "conf", wo_r3(sp[k].conf));
+
+		if (sp[k].conf < minconf)
+			json_object_set_new(o, "weak", json_true());
+		json_array_append_new(a, o);
+	}
 	free(v);
 	free(sp);
 	return a;
