@@ -300,11 +300,62 @@ struct group {
 	double	 sx, sy;	/* sum of the positions that place it */
 	int	 n, clean;
 	unsigned long cams;
+	int	 trk;		/* persons: the tracked shopper it is by, or -1 */
 };
+
+/*
+ * The confirmed track still seen (not lost) that a group of person views
+ * lies by: the nearest whose prediction is within CLOSE_M (further off, a
+ * neighbour standing as close as shoppers do could be the one seen), or
+ * -1.  Views cut by an edge have their centres in the wrong place and lie
+ * by none.
+ */
+static int
+by_track(const struct group *a)
+{
+	double bd = CLOSE_M, d;
+	int i, best = -1;
+
+	if (!a->clean)
+		return -1;
+	for (i = 0; i < ntrk; i++)
+		if (trk[i].confirmed && trk[i].t - trk[i].seen <= LOST_AFTER &&
+		    (d = hypot(trk[i].kf.x[0] - a->sx / a->n,
+		    trk[i].kf.x[1] - a->sy / a->n)) < bd) {
+			bd = d;
+			best = i;
+		}
+	return best;
+}
+
+/* How much nearer track k is to group a than to point m. */
+static double
+nearer(int k, const struct group *a, const double m[2])
+{
+	return hypot(trk[k].kf.x[0] - m[0], trk[k].kf.x[1] - m[1]) -
+	    hypot(trk[k].kf.x[0] - a->sx / a->n, trk[k].kf.x[1] - a->sy / a->n);
+}
 
 static double
 apart(const struct group *a, const struct group *b)
 {
+	double m[2] = { (a->sx + b->sx) / (a->n + b->n),
+	    (a->sy + b->sy) / (a->n + b->n) };
+
+	/*
+	 * Two cameras that each see one shopper, each by a different tracked
+	 * shopper that stands nearer that view than the point between the
+	 * views, saw the two of them, each hidden from one camera by the
+	 * other (or both in one box): the two views place the two tracks
+	 * better than one person between them would.  Merged, the view falls
+	 * between them, takes the walker's track over to the one standing,
+	 * and leaves that one's track unfed until it takes the walker (busy
+	 * seed 56's swap).  One shopper's two views lie by one track, or by
+	 * two tracks of one person that lie nearer the point between them.
+	 */
+	if (a->trk >= 0 && b->trk >= 0 && a->trk != b->trk &&
+	    nearer(a->trk, a, m) > 0 && nearer(b->trk, b, m) > 0)
+		return INFINITY;
 	return hypot(a->sx / a->n - b->sx / b->n, a->sy / a->n - b->sy / b->n);
 }
 
@@ -404,6 +455,7 @@ cut_inside(const struct moment *m, const struct box *b)
  * closer than r are one person; two boxes from one camera never are, which
  * keeps two shoppers standing close apart.  A box cut by the picture's edge
  * only confirms a whole view of the same person and moves it nowhere.
+ * Two views that each lie by a different track are kept apart (apart()).
  *
  * The closest two groups of views are merged first, again and again, and
  * never two that share a camera.  Taking the views one by one instead, in
@@ -448,6 +500,7 @@ fuse(struct moment *m, const struct wo_store *st, int cls, double r,
 		g[nw].n = 1;
 		g[nw].clean = !v[i]->clip;
 		g[nw].cams = 1UL << (v[i]->cam % (8 * sizeof(long)));
+		g[nw].trk = cls == CLS_PERSON ? by_track(&g[nw]) : -1;
 		nw++;
 	}
 	for (i = 0; i < nw; i++)
@@ -475,6 +528,8 @@ fuse(struct moment *m, const struct wo_store *st, int cls, double r,
 		} else if (g[bj].clean)
 			g[bi] = g[bj];
 		g[bi].cams = cams;
+		if (cls == CLS_PERSON)
+			g[bi].trk = by_track(&g[bi]);
 		for (k = 0; k < nw; k++)
 			if (w[k].root == bj)
 				w[k].root = bi;

@@ -19,7 +19,6 @@ static const char usage[] =
 #define MEAS_R		0.01	/* m^2, a fused view's position variance */
 #define LOW_CONF	0.1	/* below this a box is ignored altogether */
 #define LOW_GATE	0.5	/* m, gate for the low-confidence pass */
-#define LOST_AFTER	0.5	/* s unseen before a track counts as lost */
 #define WALK_MAX	2.0	/* m/s, how far a lost shopper may have gone */
 #define LOST_GATE_MAX	3.0	/* m, the widest a lost track's gate grows */
 #define EXIT_AFTER	0.3	/* s unseen in an exit gate before exit */
@@ -412,7 +411,6 @@ step(void)
 	int *tk, nt, i, j, n;
 
 	open_moment = 0;
-	moment_fuse(&mo, st, PERSON_FUSE, HAND_FUSE);
 	drop_old_entries(t);
 	tk = wo_calloc(ntrk + 1, sizeof(*tk));
 	for (i = 0; i < ntrk; i++) {
@@ -423,6 +421,8 @@ step(void)
 		trk[i].t = t;
 		trk[i].matched = -1;
 	}
+	/* After the prediction: the views are merged knowing who stands where. */
+	moment_fuse(&mo, st, PERSON_FUSE, HAND_FUSE);
 	/* ByteTrack: strong views first, then weak ones for the leftovers. */
 	for (nt = 0, i = 0; i < ntrk; i++)
 		if (t - trk[i].seen <= LOST_AFTER)

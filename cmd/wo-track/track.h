@@ -69,6 +69,7 @@ double	 hist_sim(const float *a, const float *b);
 #define COAST		2.0	/* s a lost track is predicted on and shown */
 #define APP_APART	0.8	/* m to the next person for a view to teach it */
 #define CLOSE_M		0.5	/* m, the closest two shoppers stand, centre to centre */
+#define LOST_AFTER	0.5	/* s unseen before a track counts as lost */
 
 struct trk {
 	int	 id;
