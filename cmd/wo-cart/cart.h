@@ -109,6 +109,7 @@ struct fitem {
 	char	*sku, *plate;	/* what it is taken for, NULL unknown */
 	char	*line;		/* the cart line that last moved it */
 	double	 conf;		/* that line's confidence */
+	int	 fresh;		/* taken off a cart at its run, not seen since */
 };
 
 struct cart {

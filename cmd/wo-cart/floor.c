@@ -226,6 +226,7 @@ left(struct cart *c, struct fitem *f, double ts)
 	if (isfinite(od))
 		json_object_set_new(x, "next", json_real(wo_r3(od)));
 	floor_line(c, best, f, -1, ts, conf, x);
+	f->fresh = 1;
 	left_alert(f, ts, best->track, NULL);
 }
 
@@ -333,6 +334,11 @@ on_floor(struct cart *c, const struct wo_ev *ev)
 			continue;
 		if (f->state == F_LEFT) {
 			f->last = ev->ts;
+			/* Saved: a restart must not ask again if it went. */
+			if (f->fresh) {
+				f->fresh = 0;
+				dirty = 1;
+			}
 			continue;
 		}
 		if (f->seen == 0 || f->last < c->mprev ||
@@ -364,11 +370,13 @@ on_floor(struct cart *c, const struct wo_ev *ev)
 			struct shopper *s = shopper_get(c, f->track, 0);
 
 			f->state = F_LEFT;
-			if (s != NULL && f->sku != NULL)
+			if (s != NULL && f->sku != NULL) {
 				floor_line(c, s, f, -1, ev->ts, f->conf,
 				    json_pack("{s:o,s:I,s:s}", "floor",
 				    spot(f), "track", (json_int_t)s->track,
 				    "again", f->line));
+				f->fresh = 1;
+			}
 		}
 	}
 	/*
@@ -422,6 +430,60 @@ hand_at(struct cart *c, const struct fitem *f, double t, double *dist,
 }
 
 /*
+ * Whether at moment ts some shopper's body stood within HIDE_M of item f
+ * or a hand of theirs within AT_M: what hides it there from the cameras.
+ */
+static int
+hidden_at(const struct cart *c, const struct fitem *f, double ts)
+{
+	int i, j, k;
+
+	for (i = 0; i < c->nsh; i++)
+		for (j = c->sh[i].nh - 1; j >= 0 && c->sh[i].h[j].ts >= ts;
+		    j--) {
+			const struct sample *m = &c->sh[i].h[j];
+
+			if (m->ts != ts)
+				continue;
+			if (hypot(m->x - f->x, m->y - f->y) < HIDE_M)
+				return 1;
+			for (k = 0; k < m->nh; k++)
+				if (hypot(m->hx[k] - f->x, m->hy[k] - f->y) <=
+				    AT_M)
+					return 1;
+		}
+	return 0;
+}
+
+/*
+ * An item just taken off a cart as lying there, unseen in the very next
+ * moment with no body and no hand at it to hide it, never lay there: a
+ * lying item stays in plain view, and this one moved on in the hand of
+ * the shopper it was taken from, which the detector missed while it held
+ * still (wo-track reports no item in a hand it sees).  It goes back on
+ * their cart as picked up again by them; shown lying again, it was put
+ * down after all.
+ */
+static void
+went_along(struct cart *c, struct fitem *f)
+{
+	struct shopper *s;
+
+	f->fresh = 0;
+	if (!hidden_at(c, f, c->mprev) && f->sku != NULL &&
+	    (s = shopper_get(c, f->track, 0)) != NULL) {
+		f->state = F_PICKED;
+		f->seen = 0;
+		floor_line(c, s, f, 1, c->mnow, f->conf, json_pack(
+		    "{s:o,s:I,s:f,s:o}", "picked", spot(f), "track",
+		    (json_int_t)s->track, "unseen", c->mprev, "was",
+		    f->line != NULL ? json_string(f->line) : json_null()));
+	}
+	/* Asked once: a restart must not ask again at a later moment. */
+	state_save(c);
+}
+
+/*
  * The clock of the moments.  An item left lying that went unseen while a
  * hand was at it (within AT_M, by GONE_S after its last sighting), and is
  * still unseen CLEAR_S after the last hand and body left, was picked up:
@@ -452,6 +514,11 @@ floor_tick(struct cart *c, double ts)
 			continue;
 		}
 		i++;
+		/* The moment after its run is over: was it seen there? */
+		if (f->fresh && c->mprev > f->last) {
+			went_along(c, f);
+			continue;
+		}
 		if (f->state != F_LEFT || ts - f->last <= GONE_S ||
 		    (s = hand_at(c, f, f->last, &d, &tfirst, &tnear)) == NULL ||
 		    tfirst > f->last + GONE_S || ts - tnear < CLEAR_S)

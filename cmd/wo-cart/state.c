@@ -124,14 +124,14 @@ dump(const struct cart *c)
 		const struct fitem *f = &c->fl[i];
 
 		json_array_append_new(fl, json_pack(
-		    "{s:f,s:f,s:f,s:f,s:i,s:i,s:I,s:o,s:o,s:o,s:f}",
+		    "{s:f,s:f,s:f,s:f,s:i,s:i,s:I,s:o,s:o,s:o,s:f,s:b}",
 		    "x", f->x, "y", f->y, "first", f->first, "last", f->last,
 		    "seen", f->seen, "state", f->state,
 		    "track", (json_int_t)f->track,
 		    "sku", f->sku ? json_string(f->sku) : json_null(),
 		    "plate", f->plate ? json_string(f->plate) : json_null(),
 		    "line", f->line ? json_string(f->line) : json_null(),
-		    "conf", f->conf));
+		    "conf", f->conf, "fresh", f->fresh));
 	}
 	root = json_pack("{s:i,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:f}", "version",
 	    1, "store", c->st->name, "shoppers", sh, "plates", pl,
@@ -427,6 +427,8 @@ state_load(struct cart *c, const char *path)
 		f->plate = str_or_null(json_object_get(o, "plate"));
 		f->line = str_or_null(json_object_get(o, "line"));
 		f->conf = json_number_value(json_object_get(o, "conf"));
+		/* Absent from earlier state files: not fresh. */
+		f->fresh = json_is_true(json_object_get(o, "fresh"));
 	}
 	json_decref(root);
 }
