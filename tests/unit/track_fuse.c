@@ -6,6 +6,10 @@
 
 #include "../../cmd/wo-track/fuse.c"
 
+/* main.c's tracks, which fuse.c asks about: none, views stand alone. */
+struct trk *trk;
+int ntrk;
+
 static int fails;
 
 #define CHECK(c, ...) do { if (!(c)) { fails++; \
