@@ -285,6 +285,55 @@ hands_between(const struct cart *c, const struct shopper *a,
 }
 
 /*
+ * Whether the cameras saw a's and b's arms crossed: a hand in plate p (the
+ * one before a) whose arm wo-track saw was b's, or one in plate q (before
+ * b) whose arm was a's, and no hand reaching straight into
+ * either plate, its arm seen to be that of the one standing before it.  An
+ * arm joins a hand to its shoulders in its own sleeves, so it tells whose
+ * a hand is where the hands' places cannot: crossed, each ends before the
+ * other body.  One sighting the other way is doubt enough to say nothing;
+ * but a crossed arm on its way passes over the half of its own plate next
+ * to the other plate, so only a hand in the far half of its plate counts
+ * as reaching straight.  A hand in a plate tells who took from it only
+ * while its weight changed (from a reach before its change began, tp,
+ * until it settled, up; the same for q, tq and uq).
+ */
+int
+arms_across(const struct cart *c, const struct shopper *a,
+    const struct shopper *b, int p, int q, double tp, double up, double tq,
+    double uq)
+{
+	const struct wo_plate *pp = &c->st->plates[p], *pq = &c->st->plates[q];
+	double half = hypot(pp->x + pp->w / 2 - pq->x - pq->w / 2,
+	    pp->y + pp->h / 2 - pq->y - pq->h / 2) / 2;
+	int i, j, k, across = 0;
+
+	for (i = 0; i < 2; i++) {
+		const struct shopper *s = i == 0 ? a : b;
+
+		for (j = 0; j < s->nh; j++) {
+			const struct sample *m = &s->h[j];
+
+			for (k = 0; k < m->nh; k++) {
+				int inp = to_plate(pp, m->hx[k], m->hy[k]) == 0 &&
+				    m->ts >= tp - REACH_S && m->ts <= up;
+				int inq = to_plate(pq, m->hx[k], m->hy[k]) == 0 &&
+				    m->ts >= tq - REACH_S && m->ts <= uq;
+
+				if ((inp && m->arm[k] == a->track &&
+				    to_plate(pq, m->hx[k], m->hy[k]) > half) ||
+				    (inq && m->arm[k] == b->track &&
+				    to_plate(pp, m->hx[k], m->hy[k]) > half))
+					return 0;
+				across += (inp && m->arm[k] == b->track) ||
+				    (inq && m->arm[k] == a->track);
+			}
+		}
+	}
+	return across;
+}
+
+/*
  * Whether shopper s's hand came into plate p between t and u unseen: in
  * the moment before a hand of theirs was first seen in the plate, none of
  * theirs was out in front (nearer the plate than their body).  A reach

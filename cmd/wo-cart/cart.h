@@ -14,6 +14,7 @@ struct sample {
 	int	 nh;
 	double	 hx[MAXHANDS], hy[MAXHANDS], item[MAXHANDS];
 	long long hid[MAXHANDS];	/* wo-track's hand ids, 0 unknown */
+	long long arm[MAXHANDS];	/* the track whose arm reached it, 0 unknown */
 	int	 guessed;	/* the body's place was predicted, not seen */
 };
 
@@ -170,6 +171,9 @@ double	 body_dist(const struct cart *c, const struct shopper *s, int plate,
 	    double t);
 int	 hands_between(const struct cart *c, const struct shopper *a,
 	    const struct shopper *b, int p, int q, double t, double u);
+int	 arms_across(const struct cart *c, const struct shopper *a,
+	    const struct shopper *b, int p, int q, double tp, double up,
+	    double tq, double uq);
 int	 came_unseen(const struct cart *c, const struct shopper *s, int p,
 	    double t, double u);
 void	 cand_swap(struct cand *cd, int i, int j);

@@ -566,8 +566,9 @@ crossed(const struct wo_ev *ev, int p, double t0, double t1, struct cand *cd,
 		    !side_by_side(pp, pq, ma, mb) ||
 		    to_plate(pp, ma->x, ma->y) >= to_plate(pp, mb->x, mb->y) ||
 		    to_plate(pq, mb->x, mb->y) >= to_plate(pq, ma->x, ma->y) ||
-		    hands_between(&c, a, b, p, q, fmax(t0, l->t0) - REACH_S,
-		    fmax(t0, l->t0)) == 0)
+		    (hands_between(&c, a, b, p, q, fmax(t0, l->t0) - REACH_S,
+		    fmax(t0, l->t0)) == 0 && arms_across(&c, a, b, p, q,
+		    t0, t1, l->t0, l->t1) == 0))
 			continue;
 		move_line(b, l, a, ev->ts);
 		cand_swap(cd, 0, j);
@@ -940,6 +941,7 @@ on_track(const struct wo_ev *ev)
 		sm.hy[sm.nh] = json_number_value(y);
 		sm.item[sm.nh] = json_number_value(json_object_get(h, "item"));
 		sm.hid[sm.nh] = json_integer_value(json_object_get(h, "id"));
+		sm.arm[sm.nh] = json_integer_value(json_object_get(h, "arm"));
 		sm.nh++;
 	}
 	/*

@@ -26,9 +26,9 @@ dump_hist(const struct shopper *s)
 		json_t *hs = json_array();
 
 		for (k = 0; k < m->nh; k++)
-			json_array_append_new(hs, json_pack("[f,f,f,I]",
+			json_array_append_new(hs, json_pack("[f,f,f,I,I]",
 			    m->hx[k], m->hy[k], m->item[k],
-			    (json_int_t)m->hid[k]));
+			    (json_int_t)m->hid[k], (json_int_t)m->arm[k]));
 		json_array_append_new(a, json_pack("[f,f,f,o,b]", m->ts, m->x,
 		    m->y, hs, m->guessed));
 	}
@@ -220,6 +220,8 @@ load_hist(const char *path, struct shopper *s, json_t *a)
 			sm.hy[sm.nh] = json_number_value(json_array_get(h, 1));
 			sm.item[sm.nh] = json_number_value(json_array_get(h, 2));
 			sm.hid[sm.nh] = json_integer_value(json_array_get(h, 3));
+			/* Files of earlier versions have no arms: 0. */
+			sm.arm[sm.nh] = json_integer_value(json_array_get(h, 4));
 			sm.nh++;
 		}
 		sample_add(s, &sm, INFINITY);

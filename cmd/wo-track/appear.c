@@ -11,6 +11,12 @@
 #include "wo.h"
 #include "track.h"
 
+#define ARM_BIN		0.05	/* share of a box's middle: one of its colours */
+#define ARM_SHARE	0.5	/* share of the way in them: an arm of it */
+#define ARM_PX		3	/* decoded pixels of way, at least, to tell */
+#define ARM_NOT		0.2	/* share of a way, at most: not an arm of it */
+#define ARM_RARE	4	/* times commoner in a box than the frame: its own */
+
 struct jerr {
 	struct jpeg_error_mgr pub;
 	jmp_buf	 jb;
@@ -89,12 +95,151 @@ read_png(const char *path, int *w, int *h, int *scale)
 	return px;
 }
 
+/* The colours of the whole decoded frame, as a normalised histogram. */
+static void
+frame_hist(const unsigned char *px, int w, int h, float *fr)
+{
+	size_t i, n = (size_t)w * h;
+
+	memset(fr, 0, NHIST * sizeof(*fr));
+	for (i = 0; i < n; i++, px += 3)
+		fr[(px[0] >> 5) * 64 + (px[1] >> 5) * 8 + (px[2] >> 5)] += 1;
+	for (i = 0; i < NHIST && n > 0; i++)
+		fr[i] /= n;
+}
+
+/*
+ * Marks in own the colour bins that are person box pb's own: at least
+ * ARM_BIN of its middle, and ARM_RARE times as common there as in the
+ * frame at large (floor and shelves fill most of the picture, and a box's
+ * middle shows some floor) and as in any other person box of the frame
+ * (hair, skin and shadow are in every body; a shirt is its wearer's).
+ * Two shoppers dressed alike, or a body boxed twice, have none: their
+ * arms are not told apart.
+ */
+static void
+own_colours(const struct moment *m, int from, const struct box *pb,
+    const float *fr, unsigned char *own)
+{
+	int j, k;
+
+	for (k = 0; k < NHIST; k++) {
+		own[k] = pb->hist[k] >= ARM_BIN &&
+		    pb->hist[k] >= ARM_RARE * fr[k];
+		for (j = from; j < m->nbox && own[k]; j++)
+			if (&m->box[j] != pb && m->box[j].cls == CLS_PERSON &&
+			    m->box[j].hashist &&
+			    pb->hist[k] < ARM_RARE * m->box[j].hist[k])
+				own[k] = 0;
+	}
+}
+
+/*
+ * The share of the way from the middle of hand box hb to the middle of
+ * person box pb, outside both boxes, drawn in pb's own colours (within a
+ * decoded pixel: an arm is thin), or -1 when under ARM_PX decoded pixels
+ * of it lie outside them: the hand is at or in that box, and the way says
+ * nothing.  Seen from above, an arm runs straight from the shoulders, in
+ * the box's middle, to the hand.
+ */
+static double
+armlike(const unsigned char *px, int w, int h, int sc,
+    const unsigned char *own, const struct box *hb, const struct box *pb)
+{
+	double hu = hb->x + hb->w / 2, hv = hb->y + hb->h / 2;
+	double du = pb->x + pb->w / 2 - hu, dv = pb->y + pb->h / 2 - hv;
+	int i, n, u, v, a, b, hits = 0, tot = 0;
+
+	n = (int)(fmax(fabs(du), fabs(dv)) / sc);
+	for (i = 0; i <= n; i++) {
+		double x = hu + (n > 0 ? du * i / n : 0);
+		double y = hv + (n > 0 ? dv * i / n : 0);
+		int hit = 0;
+
+		if ((x >= hb->x && x <= hb->x + hb->w && y >= hb->y &&
+		    y <= hb->y + hb->h) || (x >= pb->x && x <= pb->x + pb->w &&
+		    y >= pb->y && y <= pb->y + pb->h))
+			continue;
+		u = (int)(x / sc);
+		v = (int)(y / sc);
+		for (a = u - 1; a <= u + 1; a++)
+			for (b = v - 1; b <= v + 1; b++) {
+				const unsigned char *p;
+
+				if (a < 0 || b < 0 || a >= w || b >= h)
+					continue;
+				p = px + ((size_t)b * w + a) * 3;
+				hit |= own[(p[0] >> 5) * 64 + (p[1] >> 5) * 8 +
+				    (p[2] >> 5)];
+			}
+		hits += hit;
+		tot++;
+	}
+	return tot < ARM_PX ? -1 : (double)hits / tot;
+}
+
+/*
+ * An arm joins a hand to its owner's shoulders, in the owner's sleeves:
+ * the way from the hand to its owner's body is mostly the owner's colours,
+ * and the way to a neighbour's crosses floor and shelf.  The hand's arm is
+ * the person's whose way is at least ARM_SHARE in their own colours while
+ * every other measured way is at most ARM_NOT in its own, whoever stands
+ * nearer it (arms crossed put each hand before the other body); none when
+ * no way, or more than one, is clear, or when the hand is at or in some
+ * person box, whose way cannot be measured: its own arm, hidden there,
+ * may be that person's.
+ */
+static void
+arms(const unsigned char *px, int w, int h, int sc, struct moment *m,
+    int from)
+{
+	unsigned char *own;
+	float fr[NHIST];
+	double f, best, next;
+	int i, j, nh = 0;
+
+	for (i = from; i < m->nbox; i++)
+		nh += m->box[i].cls == CLS_HAND;
+	if (nh == 0)
+		return;
+	frame_hist(px, w, h, fr);
+	own = wo_calloc((size_t)(m->nbox - from) * NHIST + 1, 1);
+	for (j = from; j < m->nbox; j++)
+		if (m->box[j].cls == CLS_PERSON && m->box[j].hashist)
+			own_colours(m, from, &m->box[j], fr,
+			    own + (size_t)(j - from) * NHIST);
+	for (i = from; i < m->nbox; i++) {
+		struct box *hb = &m->box[i];
+
+		if (hb->cls != CLS_HAND)
+			continue;
+		best = next = 0;
+		for (j = from; j < m->nbox; j++) {
+			if (m->box[j].cls != CLS_PERSON || !m->box[j].hashist)
+				continue;
+			if ((f = armlike(px, w, h, sc, own + (size_t)(j - from) *
+			    NHIST, hb, &m->box[j])) < 0)
+				break;
+			if (f > best) {
+				next = best;
+				best = f;
+				hb->arm = j;
+			} else if (f > next)
+				next = f;
+		}
+		if (j < m->nbox || best < ARM_SHARE || next > ARM_NOT)
+			hb->arm = -1;
+	}
+	free(own);
+}
+
 /*
  * Fills the histogram of every person box of the frame at path that belongs
  * to camera cam (boxes from index from on), from its pixels that no surer
  * person box covers; a box wholly covered gets none.  A frame that cannot
  * be read leaves them without one: the tracker then goes by motion alone.
  */
+
 int
 appear(const char *path, struct moment *m, int from)
 {
@@ -143,6 +288,7 @@ appear(const char *path, struct moment *m, int from)
 			b->hashist = 1;
 		}
 	}
+	arms(px, w, h, sc, m, from);
 	free(px);
 	return 1;
 }

@@ -263,6 +263,7 @@ join(struct moment *m, struct box *b, int cls, struct obs *o, int fresh)
 	if (fresh) {
 		memset(o, 0, sizeof(*o));
 		o->owner = -1;
+		o->arm = -1;
 		o->conf = b->conf;
 		o->clean = !b->clip;
 	} else if ((!b->clip || !o->clean) && b->conf > o->conf)
@@ -278,12 +279,17 @@ join(struct moment *m, struct box *b, int cls, struct obs *o, int fresh)
 	o->cams |= 1UL << (b->cam % (8 * sizeof(long)));
 	if (cls == CLS_HAND) {
 		double h = held(m, b);
-		int w = ends(m, b);
+		int w = ends(m, b), a;
 
 		if (h > o->item)
 			o->item = h;
 		if (w >= 0 && o->owner < 0)
 			o->owner = w;
+		/* Views that disagree about the arm leave it unknown. */
+		if (b->arm >= 0 && o->arm != -2) {
+			a = m->box[b->arm].obs;
+			o->arm = o->arm == -1 || o->arm == a ? a : -2;
+		}
 	}
 }
 

@@ -161,7 +161,7 @@ json_t *
 hands_of(const struct trk *k)
 {
 	json_t *a = json_array();
-	int j;
+	int i, j;
 
 	for (j = 0; j < mo.nhand; j++) {
 		if (hown[j] != 0 && hown[j] == k->id) {
@@ -169,6 +169,12 @@ hands_of(const struct trk *k)
 			    wo_r3(mo.hand[j].x), "y", wo_r3(mo.hand[j].y),
 			    "id", hid[j]);
 
+			/* Whose arm was seen reaching it, when clear. */
+			for (i = 0; i < ntrk && mo.hand[j].arm >= 0; i++)
+				if (trk[i].confirmed &&
+				    trk[i].matched == mo.hand[j].arm)
+					json_object_set_new(h, "arm",
+					    json_integer(trk[i].id));
 			if (mo.hand[j].item > 0)
 				json_object_set_new(h, "item",
 				    json_real(wo_r3(mo.hand[j].item)));

@@ -620,6 +620,7 @@ on_frame(const struct wo_ev *ev)
 		b.w = json_number_value(json_object_get(o, "w"));
 		b.h = json_number_value(json_object_get(o, "h"));
 		b.hashist = 0;
+		b.arm = -1;
 		if (b.conf >= LOW_CONF) {
 			moment_add(&mo, &b);
 			persons += b.cls == CLS_PERSON;

@@ -28,6 +28,8 @@ struct obs {
 	double	 item;		/* hands: conf of an item held, 0 none */
 	int	 clean;		/* some view of it was not cut by an edge */
 	int	 owner;		/* hands: the person view whose box it ends */
+	int	 arm;		/* hands: the person view whose arm reaches
+				   it; -1 unknown, -2 views disagree */
 	int	 hashist;
 	float	 hist[NHIST];	/* persons: colours, the views' mean */
 	int	 used;
@@ -39,6 +41,7 @@ struct box {
 	double	 conf, x, y, w, h;	/* pixels */
 	int	 hashist;
 	float	 hist[NHIST];
+	int	 arm;		/* hands: the person box whose arm reaches it, -1 */
 };
 
 enum { CLS_PERSON, CLS_HAND, CLS_ITEM };

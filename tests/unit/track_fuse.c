@@ -6,7 +6,7 @@
 
 #include "../../cmd/wo-track/fuse.c"
 
-/* No shopper is tracked yet: views merge by nearness alone. */
+/* main.c's tracks, which fuse.c asks about: none unless a check sets them. */
 struct trk *trk;
 int ntrk;
 
