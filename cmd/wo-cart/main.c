@@ -527,6 +527,35 @@ side_by_side(const struct wo_plate *p, const struct wo_plate *q,
 }
 
 /*
+ * The pick of candidate j's shopper b on the plate beside p that overlaps
+ * [t0, t1], where b and cd[0]'s shopper a stand side by side, each nearer
+ * the plate before them (from a second before the later change, as
+ * crossed() says), or NULL; *q is that plate.
+ */
+static struct line *
+beside(int p, double t0, double t1, struct cand *cd, int j, int *q)
+{
+	const struct wo_plate *pp = &c.st->plates[p], *pq;
+	struct shopper *a = &c.sh[cd[0].sh], *b = &c.sh[cd[j].sh];
+	const struct sample *ma, *mb;
+	struct line *l;
+	double from;
+
+	if ((l = reaching(b, pp->id, t0, t1)) == NULL)
+		return NULL;
+	*q = wo_store_plate(c.st, l->plate);
+	pq = &c.st->plates[*q];
+	from = fmax(t0, l->t0) - SETTLED_S;
+	if ((ma = moment(a, from)) == NULL ||
+	    (mb = moment(b, from)) == NULL ||
+	    !side_by_side(pp, pq, ma, mb) ||
+	    to_plate(pp, ma->x, ma->y) >= to_plate(pp, mb->x, mb->y) ||
+	    to_plate(pq, mb->x, mb->y) >= to_plate(pq, ma->x, ma->y))
+		return NULL;
+	return l;
+}
+
+/*
  * Two shoppers side by side who take at the same moment from each other's
  * plate cross their arms: each hand ends before the other's body, and the
  * hands, followed by nearness, make each pick look like that of the one
@@ -547,25 +576,13 @@ static double
 crossed(const struct wo_ev *ev, int p, double t0, double t1, struct cand *cd,
     int n, long long *parted)
 {
-	const struct wo_plate *pp = &c.st->plates[p], *pq;
 	struct shopper *a = &c.sh[cd[0].sh], *b;
-	const struct sample *ma, *mb;
 	struct line *l;
-	double from;
 	int j, q;
 
 	for (j = 1; j < n; j++) {
 		b = &c.sh[cd[j].sh];
-		if ((l = reaching(b, pp->id, t0, t1)) == NULL)
-			continue;
-		q = wo_store_plate(c.st, l->plate);
-		pq = &c.st->plates[q];
-		from = fmax(t0, l->t0) - SETTLED_S;
-		if ((ma = moment(a, from)) == NULL ||
-		    (mb = moment(b, from)) == NULL ||
-		    !side_by_side(pp, pq, ma, mb) ||
-		    to_plate(pp, ma->x, ma->y) >= to_plate(pp, mb->x, mb->y) ||
-		    to_plate(pq, mb->x, mb->y) >= to_plate(pq, ma->x, ma->y) ||
+		if ((l = beside(p, t0, t1, cd, j, &q)) == NULL ||
 		    (hands_between(&c, a, b, p, q, fmax(t0, l->t0) - REACH_S,
 		    fmax(t0, l->t0)) == 0 && arms_across(&c, a, b, p, q,
 		    t0, t1, l->t0, l->t1) == 0))
@@ -589,25 +606,14 @@ crossed(const struct wo_ev *ev, int p, double t0, double t1, struct cand *cd,
 static struct line *
 unseen_cross(int p, double t0, double t1, struct cand *cd, int n)
 {
-	const struct wo_plate *pp = &c.st->plates[p], *pq;
 	struct shopper *a = &c.sh[cd[0].sh], *b;
-	const struct sample *ma, *mb;
 	struct line *l;
 	double from;
 	int j, q;
 
 	for (j = 1; j < n; j++) {
 		b = &c.sh[cd[j].sh];
-		if ((l = reaching(b, pp->id, t0, t1)) == NULL || l->moved)
-			continue;
-		q = wo_store_plate(c.st, l->plate);
-		pq = &c.st->plates[q];
-		from = fmax(t0, l->t0) - SETTLED_S;
-		if ((ma = moment(a, from)) == NULL ||
-		    (mb = moment(b, from)) == NULL ||
-		    !side_by_side(pp, pq, ma, mb) ||
-		    to_plate(pp, ma->x, ma->y) >= to_plate(pp, mb->x, mb->y) ||
-		    to_plate(pq, mb->x, mb->y) >= to_plate(pq, ma->x, ma->y))
+		if ((l = beside(p, t0, t1, cd, j, &q)) == NULL || l->moved)
 			continue;
 		from = fmin(t0, l->t0) - REACH_S;
 		if (came_unseen(&c, a, p, from, t1) &&
