@@ -239,7 +239,6 @@ arms(const unsigned char *px, int w, int h, int sc, struct moment *m,
  * person box covers; a box wholly covered gets none.  A frame that cannot
  * be read leaves them without one: the tracker then goes by motion alone.
  */
-
 int
 appear(const char *path, struct moment *m, int from)
 {
