@@ -17,7 +17,7 @@
 #define IN_PLATE	0.05	/* m, a hand this near is in the plate */
 #define ITEM_SURE	0.5	/* an item seen this surely is one */
 #define FRAME_S		0.35	/* s between frames at the slowest cameras (3 fps) */
-#define STEP_S		0.15	/* s between moments that show a reach on its way */
+#define STEP_S		0.15	/* s apart, moments that show a reach */
 #define HIDDEN_CONF	0.6	/* a pick given by the hand that carried it out */
 #define HAND_MEET	0.35	/* m, wo-track's hand gate: nearer may trade */
 #define LONG_S		(BEFORE + AFTER)	/* s, a change this long was a hold */
@@ -287,8 +287,8 @@ hands_between(const struct cart *c, const struct shopper *a,
 /*
  * Whether the cameras saw a's and b's arms crossed: a hand in plate p (the
  * one before a) whose arm wo-track saw was b's, or one in plate q (before
- * b) whose arm was a's, and no hand reaching straight into
- * either plate, its arm seen to be that of the one standing before it.  An
+ * b) whose arm was a's, and no hand reaching straight into either plate,
+ * its arm seen to be that of the one standing before it.  An
  * arm joins a hand to its shoulders in its own sleeves, so it tells whose
  * a hand is where the hands' places cannot: crossed, each ends before the
  * other body.  One sighting the other way is doubt enough to say nothing;
@@ -306,7 +306,7 @@ arms_across(const struct cart *c, const struct shopper *a,
 	const struct wo_plate *pp = &c->st->plates[p], *pq = &c->st->plates[q];
 	double half = hypot(pp->x + pp->w / 2 - pq->x - pq->w / 2,
 	    pp->y + pp->h / 2 - pq->y - pq->h / 2) / 2;
-	int i, j, k, across = 0;
+	int i, j, k, inp, inq, across = 0;
 
 	for (i = 0; i < 2; i++) {
 		const struct shopper *s = i == 0 ? a : b;
@@ -315,11 +315,10 @@ arms_across(const struct cart *c, const struct shopper *a,
 			const struct sample *m = &s->h[j];
 
 			for (k = 0; k < m->nh; k++) {
-				int inp = to_plate(pp, m->hx[k], m->hy[k]) == 0 &&
+				inp = to_plate(pp, m->hx[k], m->hy[k]) == 0 &&
 				    m->ts >= tp - REACH_S && m->ts <= up;
-				int inq = to_plate(pq, m->hx[k], m->hy[k]) == 0 &&
+				inq = to_plate(pq, m->hx[k], m->hy[k]) == 0 &&
 				    m->ts >= tq - REACH_S && m->ts <= uq;
-
 				if ((inp && m->arm[k] == a->track &&
 				    to_plate(pq, m->hx[k], m->hy[k]) > half) ||
 				    (inq && m->arm[k] == b->track &&

@@ -14,7 +14,7 @@ struct sample {
 	int	 nh;
 	double	 hx[MAXHANDS], hy[MAXHANDS], item[MAXHANDS];
 	long long hid[MAXHANDS];	/* wo-track's hand ids, 0 unknown */
-	long long arm[MAXHANDS];	/* the track whose arm reached it, 0 unknown */
+	long long arm[MAXHANDS];	/* whose arm reached it, 0 unknown */
 	int	 guessed;	/* the body's place was predicted, not seen */
 };
 
@@ -110,7 +110,7 @@ struct fitem {
 	char	*sku, *plate;	/* what it is taken for, NULL unknown */
 	char	*line;		/* the cart line that last moved it */
 	double	 conf;		/* that line's confidence */
-	int	 fresh;		/* taken off a cart at its run, not seen since */
+	int	 fresh;		/* taken off a cart, not seen since */
 };
 
 struct cart {

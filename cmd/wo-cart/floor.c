@@ -23,7 +23,7 @@
 #define PRODUCT_CONF	0.9	/* factor when they held several products */
 #define GONE_S		1.0	/* s unseen, a hand there: maybe picked up */
 #define CLEAR_S		0.5	/* s after the hands left, still unseen: it was */
-#define HIDE_M		0.3	/* m, a body this near hides the item (wo-track) */
+#define HIDE_M		0.3	/* m, a body this near hides an item */
 #define FORGET_S	600.0	/* s unseen before an item is forgotten */
 
 /*

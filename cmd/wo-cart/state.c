@@ -221,7 +221,8 @@ load_hist(const char *path, struct shopper *s, json_t *a)
 			sm.item[sm.nh] = json_number_value(json_array_get(h, 2));
 			sm.hid[sm.nh] = json_integer_value(json_array_get(h, 3));
 			/* Files of earlier versions have no arms: 0. */
-			sm.arm[sm.nh] = json_integer_value(json_array_get(h, 4));
+			sm.arm[sm.nh] = json_integer_value(
+			    json_array_get(h, 4));
 			sm.nh++;
 		}
 		sample_add(s, &sm, INFINITY);

@@ -11,11 +11,11 @@
 #include "wo.h"
 #include "track.h"
 
-#define ARM_BIN		0.05	/* share of a box's middle: one of its colours */
+#define ARM_BIN		0.05	/* of a box's middle: one of its colours */
 #define ARM_SHARE	0.5	/* share of the way in them: an arm of it */
 #define ARM_PX		3	/* decoded pixels of way, at least, to tell */
 #define ARM_NOT		0.2	/* share of a way, at most: not an arm of it */
-#define ARM_RARE	4	/* times commoner in a box than the frame: its own */
+#define ARM_RARE	4	/* times commoner in a box: its own */
 
 struct jerr {
 	struct jpeg_error_mgr pub;
@@ -217,8 +217,9 @@ arms(const unsigned char *px, int w, int h, int sc, struct moment *m,
 		for (j = from; j < m->nbox; j++) {
 			if (m->box[j].cls != CLS_PERSON || !m->box[j].hashist)
 				continue;
-			if ((f = armlike(px, w, h, sc, own + (size_t)(j - from) *
-			    NHIST, hb, &m->box[j])) < 0)
+			f = armlike(px, w, h, sc, own + (size_t)(j - from) *
+			    NHIST, hb, &m->box[j]);
+			if (f < 0)
 				break;
 			if (f > best) {
 				next = best;

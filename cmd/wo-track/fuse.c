@@ -306,7 +306,7 @@ struct group {
 	double	 sx, sy;	/* sum of the positions that place it */
 	int	 n, clean;
 	unsigned long cams;
-	int	 trk;		/* persons: the tracked shopper it is by, or -1 */
+	int	 trk;		/* persons: the track it lies by, or -1 */
 };
 
 /*

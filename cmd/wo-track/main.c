@@ -421,7 +421,7 @@ step(void)
 		trk[i].t = t;
 		trk[i].matched = -1;
 	}
-	/* After the prediction: the views are merged knowing who stands where. */
+	/* After the prediction: views are merged knowing who stands where. */
 	moment_fuse(&mo, st, PERSON_FUSE, HAND_FUSE);
 	/* ByteTrack: strong views first, then weak ones for the leftovers. */
 	for (nt = 0, i = 0; i < ntrk; i++)

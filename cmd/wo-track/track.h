@@ -41,7 +41,7 @@ struct box {
 	double	 conf, x, y, w, h;	/* pixels */
 	int	 hashist;
 	float	 hist[NHIST];
-	int	 arm;		/* hands: the person box whose arm reaches it, -1 */
+	int	 arm;		/* hands: the arm's person box, or -1 */
 };
 
 enum { CLS_PERSON, CLS_HAND, CLS_ITEM };
