@@ -231,22 +231,28 @@ left(struct cart *c, struct fitem *f, double ts)
 }
 
 /*
- * Some shopper's body stands within HIDE_M of (x, y) at moment ts, where
- * their track puts it, seen or predicted.
+ * Whether at moment ts some shopper's body stood within HIDE_M of (x, y),
+ * where their track puts it, seen or predicted, or (with hands) a hand of
+ * theirs within AT_M: what hides an item lying there from the cameras.
  */
 static int
-at_body(const struct cart *c, double x, double y, double ts)
+hidden(const struct cart *c, double x, double y, double ts, int hands)
 {
-	int i;
+	int i, j, k;
 
-	for (i = 0; i < c->nsh; i++) {
-		const struct shopper *s = &c->sh[i];
+	for (i = 0; i < c->nsh; i++)
+		for (j = c->sh[i].nh - 1; j >= 0 && c->sh[i].h[j].ts >= ts;
+		    j--) {
+			const struct sample *m = &c->sh[i].h[j];
 
-		if (s->nh > 0 && s->h[s->nh - 1].ts == ts &&
-		    hypot(s->h[s->nh - 1].x - x, s->h[s->nh - 1].y - y) <
-		    HIDE_M)
-			return 1;
-	}
+			if (m->ts != ts)
+				continue;
+			if (hypot(m->x - x, m->y - y) < HIDE_M)
+				return 1;
+			for (k = 0; hands && k < m->nh; k++)
+				if (hypot(m->hx[k] - x, m->hy[k] - y) <= AT_M)
+					return 1;
+		}
 	return 0;
 }
 
@@ -310,7 +316,7 @@ on_floor(struct cart *c, const struct wo_ev *ev)
 		 * only predicts, its person box missed, is held close too.
 		 */
 		if (wo_store_on_plate(c->st, x, y, ON_PLATE) ||
-		    at_body(c, x, y, ev->ts))
+		    hidden(c, x, y, ev->ts, 0))
 			continue;
 		for (j = 0; j < c->nfl; j++)
 			if (hypot(c->fl[j].x - x, c->fl[j].y - y) < bd) {
@@ -430,32 +436,6 @@ hand_at(struct cart *c, const struct fitem *f, double t, double *dist,
 }
 
 /*
- * Whether at moment ts some shopper's body stood within HIDE_M of item f
- * or a hand of theirs within AT_M: what hides it there from the cameras.
- */
-static int
-hidden_at(const struct cart *c, const struct fitem *f, double ts)
-{
-	int i, j, k;
-
-	for (i = 0; i < c->nsh; i++)
-		for (j = c->sh[i].nh - 1; j >= 0 && c->sh[i].h[j].ts >= ts;
-		    j--) {
-			const struct sample *m = &c->sh[i].h[j];
-
-			if (m->ts != ts)
-				continue;
-			if (hypot(m->x - f->x, m->y - f->y) < HIDE_M)
-				return 1;
-			for (k = 0; k < m->nh; k++)
-				if (hypot(m->hx[k] - f->x, m->hy[k] - f->y) <=
-				    AT_M)
-					return 1;
-		}
-	return 0;
-}
-
-/*
  * An item just taken off a cart as lying there, unseen in the very next
  * moment with no body and no hand at it to hide it, never lay there: a
  * lying item stays in plain view, and this one moved on in the hand of
@@ -470,7 +450,7 @@ went_along(struct cart *c, struct fitem *f)
 	struct shopper *s;
 
 	f->fresh = 0;
-	if (!hidden_at(c, f, c->mprev) && f->sku != NULL &&
+	if (!hidden(c, f->x, f->y, c->mprev, 1) && f->sku != NULL &&
 	    (s = shopper_get(c, f->track, 0)) != NULL) {
 		f->state = F_PICKED;
 		f->seen = 0;
