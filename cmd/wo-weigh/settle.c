@@ -206,7 +206,6 @@ still_add(struct settle *s, double t, double f, double dev)
 			return;
 		}
 	}
-	s->wt = still_since(s);
 }
 
 /*
@@ -262,7 +261,7 @@ settled(struct settle *s, double ts, double tc, struct settle_ev *ev)
 	 * A hand on the plate adds weight too, and one holding an item there
 	 * may keep still for a moment: weight added must stay for put_s.
 	 */
-	if (delta > 0 && tc - s->wt < s->cfg.put_s)
+	if (delta > 0 && tc - still_since(s) < s->cfg.put_s)
 		return 0;
 	small = fmax(s->cfg.min_g, 8 * s->noise);
 	if (fabs(delta) < fmin(settle_threshold(s), small)) {
@@ -279,7 +278,7 @@ settled(struct settle *s, double ts, double tc, struct settle_ev *ev)
 		 * off (a stray item, or two products at once), and waits no
 		 * longer than weight put on, lest the next pick merge with it.
 		 */
-		if (tc - s->wt < (delta <= -small ? s->cfg.put_s :
+		if (tc - still_since(s) < (delta <= -small ? s->cfg.put_s :
 		    s->cfg.hold_s))
 			return 0;
 		/* Not even min_g after all that time: the scale's own. */
@@ -291,7 +290,7 @@ settled(struct settle *s, double ts, double tc, struct settle_ev *ev)
 	}
 	ev->ts = ts;
 	ev->t0 = s->t0;
-	ev->t1 = s->wt;
+	ev->t1 = still_since(s);
 	ev->delta_g = delta;
 	ev->g = mean;
 	ev->n = s->wn;
@@ -322,7 +321,7 @@ settle_feed(struct settle *s, double ts, double g, struct settle_ev *ev)
 	if (s->moving) {
 		/* Spikes are clipped: one must not make a plate look busy. */
 		still_add(s, tc, f, fmin(fabs(g - f), 2 * band));
-		if (s->wn >= STILL_MIN && tc - s->wt >= s->cfg.settle_s &&
+		if (s->wn >= STILL_MIN && tc - still_since(s) >= s->cfg.settle_s &&
 		    quiet(s))
 			return settled(s, ts, tc, ev);
 		return 0;

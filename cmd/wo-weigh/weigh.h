@@ -64,7 +64,6 @@ struct settle {
 	long	 wfirst, wnext, lo0, lo1, hi0, hi1;
 	int	 on;
 	double	 ot, osum, osq, odev, omin, omax;
-	double	 wt;		/* the window's oldest reading */
 	double	 wsum, wsq, wdev;	/* over the whole window, lump too */
 	int	 wn;
 	long	 nspike;	/* readings rejected as spikes */
