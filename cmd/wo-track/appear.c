@@ -95,6 +95,13 @@ read_png(const char *path, int *w, int *h, int *scale)
 	return px;
 }
 
+/* The colour bin of RGB pixel p: three bits of each channel, NHIST bins. */
+static int
+bin(const unsigned char *p)
+{
+	return (p[0] >> 5) * 64 + (p[1] >> 5) * 8 + (p[2] >> 5);
+}
+
 /* The colours of the whole decoded frame, as a normalised histogram. */
 static void
 frame_hist(const unsigned char *px, int w, int h, float *fr)
@@ -103,7 +110,7 @@ frame_hist(const unsigned char *px, int w, int h, float *fr)
 
 	memset(fr, 0, NHIST * sizeof(*fr));
 	for (i = 0; i < n; i++, px += 3)
-		fr[(px[0] >> 5) * 64 + (px[1] >> 5) * 8 + (px[2] >> 5)] += 1;
+		fr[bin(px)] += 1;
 	for (i = 0; i < NHIST && n > 0; i++)
 		fr[i] /= n;
 }
@@ -169,8 +176,7 @@ armlike(const unsigned char *px, int w, int h, int sc,
 				if (a < 0 || b < 0 || a >= w || b >= h)
 					continue;
 				p = px + ((size_t)b * w + a) * 3;
-				hit |= own[(p[0] >> 5) * 64 + (p[1] >> 5) * 8 +
-				    (p[2] >> 5)];
+				hit |= own[bin(p)];
 			}
 		hits += hit;
 		tot++;
@@ -237,8 +243,9 @@ arms(const unsigned char *px, int w, int h, int sc, struct moment *m,
 /*
  * Fills the histogram of every person box of the frame at path that belongs
  * to camera cam (boxes from index from on), from its pixels that no surer
- * person box covers; a box wholly covered gets none.  A frame that cannot
- * be read leaves them without one: the tracker then goes by motion alone.
+ * person box covers; a box wholly covered gets none; then says whose arm
+ * reaches each hand (arms()).  A frame that cannot be read leaves them
+ * without: the tracker then goes by motion alone.
  */
 int
 appear(const char *path, struct moment *m, int from)
@@ -278,8 +285,7 @@ appear(const char *path, struct moment *m, int from)
 				if (box_covered(m, from, b, (u + 0.5) * sc,
 				    (v + 0.5) * sc))
 					continue;
-				k = (p[0] >> 5) * 64 + (p[1] >> 5) * 8 + (p[2] >> 5);
-				b->hist[k] += 1;
+				b->hist[bin(p)] += 1;
 				tot += 1;
 			}
 		if (tot > 0) {
