@@ -162,6 +162,8 @@ emit_weight(struct wo_src *s, const struct plate *p,
     const struct settle_ev *c)
 {
 	json_t *ev = wo_ev_new("weight", round_to(c->ts, 1e-3));
+	json_t *tr, *g;
+	int i;
 
 	json_object_set_new(ev, "plate", json_string(p->id));
 	json_object_set_new(ev, "delta_g", json_real(round_to(c->delta_g, 0.1)));
@@ -172,6 +174,15 @@ emit_weight(struct wo_src *s, const struct plate *p,
 	json_object_set_new(ev, "sd", json_real(round_to(c->sd, 0.01)));
 	if (c->units != 0)
 		json_object_set_new(ev, "units", json_integer(c->units));
+	/* Last: the shape of the change, for splitting a merged one. */
+	g = json_array();
+	for (i = 0; i < c->ntrace; i++)
+		json_array_append_new(g, json_real(round_to(c->trace[i], 0.1)));
+	tr = json_object();
+	json_object_set_new(tr, "t", json_real(round_to(c->trace_t, 1e-3)));
+	json_object_set_new(tr, "dt", json_real(TRACE_DT));
+	json_object_set_new(tr, "g", g);
+	json_object_set_new(ev, "trace", tr);
 	wo_src_emit(s, ev);
 }
 

@@ -12,6 +12,12 @@
 #define MAD_SD		1.2533
 /* The fewest filtered readings a settled weight may rest on. */
 #define STILL_MIN	3
+/*
+ * Times within this many samples of each other are one: stamps have a
+ * millisecond's resolution, and a sample's time, t0 plus a multiple of
+ * TRACE_DT, is off from a stamp it equals by a rounding or two.
+ */
+#define TRACE_TOL	1e-3
 
 void
 settle_init(struct settle *s, const struct settle_cfg *cfg)
@@ -209,6 +215,70 @@ still_add(struct settle *s, double t, double f, double dev)
 }
 
 /*
+ * Holds tf, the newest median, in the trace's samples up to lim: those
+ * before it, or at it too when incl.  A gap in the readings longer than
+ * the trace leaves only its newest TRACE_CAP samples, which start anew
+ * later, so a stalled port costs no more than a full trace.
+ */
+static void
+trace_hold(struct settle *s, double lim, int incl)
+{
+	double last = (lim - s->tt) / TRACE_DT;
+
+	last = incl ? floor(last + TRACE_TOL) : ceil(last - TRACE_TOL) - 1;
+	if (last - s->tnext >= TRACE_CAP) {
+		s->tt += (last + 1 - TRACE_CAP) * TRACE_DT;
+		s->tfirst = s->tnext = 0;
+		last = TRACE_CAP - 1;
+	}
+	for (; s->tnext <= last; s->tnext++) {
+		if (s->tnext - s->tfirst == TRACE_CAP)
+			s->tfirst++;
+		s->tg[s->tnext % TRACE_CAP] = s->tf;
+	}
+}
+
+/* A new median f that speaks for tc: the samples before tc held the last. */
+static void
+trace_push(struct settle *s, double tc, double f)
+{
+	trace_hold(s, tc, 0);
+	s->tf = f;
+}
+
+/*
+ * A change begins: its trace starts afresh at t0 (to the millisecond, as
+ * the event gives it), from the medians of the readings before the change
+ * was found; a sample older than all of them is the level itself.
+ */
+static void
+trace_start(struct settle *s)
+{
+	int i, j;
+
+	s->tt = round(s->t0 * 1e3) / 1e3;
+	s->tfirst = s->tnext = 0;
+	s->tbase = s->tf = s->level;
+	for (i = s->hn; i > 0; i--) {
+		j = (s->hi - i + TRACE_HIST) % TRACE_HIST;
+		trace_push(s, s->ht[j], s->hf[j]);
+	}
+}
+
+/* The trace up to ts, when the change settled, into ev. */
+static void
+trace_end(struct settle *s, double ts, struct settle_ev *ev)
+{
+	long i;
+
+	trace_hold(s, ts, 1);
+	ev->trace_t = s->tt + s->tfirst * TRACE_DT;
+	ev->ntrace = s->tnext - s->tfirst;
+	for (i = s->tfirst; i < s->tnext; i++)
+		ev->trace[i - s->tfirst] = s->tg[i % TRACE_CAP] - s->tbase;
+}
+
+/*
  * A hand pressing on a plate wobbles: the median may hold still, but the
  * raw readings scatter round it far more than the scale's noise does.  A
  * settled weight needs them as quiet as at rest (mean absolute deviation
@@ -296,6 +366,7 @@ settled(struct settle *s, double ts, double tc, struct settle_ev *ev)
 	ev->n = s->wn;
 	ev->sd = sqrt(fmax(0, s->wsq / s->wn - mean * mean));
 	ev->units = q;
+	trace_end(s, ts, ev);
 	s->level = mean;
 	s->moving = 0;
 	return 1;
@@ -316,9 +387,17 @@ settle_feed(struct settle *s, double ts, double g, struct settle_ev *ev)
 	f = median(s, k);
 	/* The median speaks for the middle reading of its window. */
 	tc = s->rt[(s->ri - 1 - k / 2 + SETTLE_MED) % SETTLE_MED];
+	s->ht[s->hi] = tc;
+	s->hf[s->hi] = f;
+	s->hi = (s->hi + 1) % TRACE_HIST;
+	if (s->hn < TRACE_HIST)
+		s->hn++;
 
 	band = settle_band(s);
 	if (s->moving) {
+		/* Until the first level is known there is no change to trace. */
+		if (s->have)
+			trace_push(s, tc, f);
 		/* Spikes are clipped: one must not make a plate look busy. */
 		still_add(s, tc, f, fmin(fabs(g - f), 2 * band));
 		if (s->wn >= STILL_MIN && tc - still_since(s) >= s->cfg.settle_s &&
@@ -352,6 +431,7 @@ settle_feed(struct settle *s, double ts, double g, struct settle_ev *ev)
 		s->pend = 0;
 		s->wasin = 1;
 		still_start(s, tc, f, fmin(fabs(g - f), 2 * band));
+		trace_start(s);
 		return 0;
 	}
 	if (dev < 2 * band)

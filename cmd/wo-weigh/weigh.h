@@ -19,6 +19,22 @@ struct settle_cfg {
 				   number of items waits for more (a hand) */
 };
 
+/*
+ * The trace's step: 20 samples a second, finer than the frames (10 fps)
+ * that a reader lines a hand's lift up with, and coarser than the fastest
+ * scales (60 Hz), whose finer steps the median of five smooths away.
+ */
+#define TRACE_DT	0.05
+/* Samples a trace keeps, its newest: 12.8 s, longer than any one pick. */
+#define TRACE_CAP	256
+/*
+ * The newest medians kept while the plate is at rest: a change is found
+ * within a few readings of its first one off the level (the median's lag
+ * of SETTLE_MED / 2 readings, and those it takes to turn), so these reach
+ * back to its start; before them the plate was at its level.
+ */
+#define TRACE_HIST	8
+
 /* A settled change of weight. */
 struct settle_ev {
 	double	 ts;		/* when it was known to have settled */
@@ -29,6 +45,13 @@ struct settle_ev {
 	double	 sd;		/* spread of the readings it rests on */
 	int	 n;		/* how many readings that is */
 	int	 units;		/* whole items of unit_g, or 0 */
+	/*
+	 * Its shape: the filtered weight less the level it began from at
+	 * trace_t + i * TRACE_DT, from t0 up to ts (the newest TRACE_CAP).
+	 */
+	double	 trace_t;
+	double	 trace[TRACE_CAP];
+	int	 ntrace;
 };
 
 #define SETTLE_MED	5	/* median filter width, in readings */
@@ -67,6 +90,18 @@ struct settle {
 	double	 wsum, wsq, wdev;	/* over the whole window, lump too */
 	int	 wn;
 	long	 nspike;	/* readings rejected as spikes */
+	/*
+	 * The change's trace, sample and hold of the medians: samples seq
+	 * tfirst to tnext - 1 (a ring) at tt + seq * TRACE_DT, each the
+	 * newest median at or before its time; tf is the newest so far, and
+	 * tbase the level the change began from.  ht, hf are the newest
+	 * medians' times and values, a ring at hi, hn of them so far.
+	 */
+	double	 tg[TRACE_CAP];
+	long	 tfirst, tnext;
+	double	 tt, tf, tbase;
+	double	 ht[TRACE_HIST], hf[TRACE_HIST];
+	int	 hi, hn;
 };
 
 void	 settle_init(struct settle *s, const struct settle_cfg *cfg);

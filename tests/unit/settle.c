@@ -147,12 +147,76 @@ touch(double t)
 	return t >= 4 && t < 4.2 ? 2400 : 2100;
 }
 
+/*
+ * Two hands pick from one plate 0.4 s apart, one cola and then two, each
+ * lift wobbling a moment: too soon after each other to settle between,
+ * so one change of three, whose trace must show the two steps.
+ */
+static double
+stair(double t)
+{
+	if (t < 5)
+		return 2100;
+	if (t < 5.2)
+		return 1750 + 12 * sin(t * 23);
+	if (t < 5.4)
+		return 1750;
+	if (t < 5.6)
+		return 1050 + 12 * sin(t * 23);
+	return 1050;
+}
+
+/* A touch that comes to nothing, then a pick: two changes begun. */
+static double
+touchpick(double t)
+{
+	if (t >= 4 && t < 4.2)
+		return 2400;
+	return t < 7 ? 2100 : 1750;
+}
+
+/* The trace's sample at time t of change ev. */
+static double
+trace_at(const struct settle_ev *ev, double t)
+{
+	int i = (int)round((t - ev->trace_t) / TRACE_DT);
+
+	return i >= 0 && i < ev->ntrace ? ev->trace[i] : NAN;
+}
+
+/*
+ * What every trace keeps: it starts at t0 (to the millisecond) unless
+ * longer than TRACE_CAP samples, whose newest it keeps, and it runs to
+ * the last sample at or before ts, where it stands at the change.
+ */
+static void
+check_trace(const char *what, const struct settle_ev *ev)
+{
+	double end = ev->trace_t + (ev->ntrace - 1) * TRACE_DT;
+
+	CHECK(ev->ntrace >= 1 && ev->ntrace <= TRACE_CAP, "%s: %d samples",
+	    what, ev->ntrace);
+	CHECK(end <= ev->ts + 1e-6 && end + TRACE_DT > ev->ts + 1e-6,
+	    "%s: trace ends %f, settled %f", what, end, ev->ts);
+	if (ev->ntrace < TRACE_CAP)
+		CHECK(fabs(ev->trace_t - round(ev->t0 * 1e3) / 1e3) < 1e-6,
+		    "%s: trace starts %f, t0 %f", what, ev->trace_t, ev->t0);
+	else
+		CHECK(ev->trace_t > ev->t0, "%s: full trace starts %f, t0 %f",
+		    what, ev->trace_t, ev->t0);
+	CHECK(fabs(ev->trace[ev->ntrace - 1] - ev->delta_g) < 3,
+	    "%s: trace ends at %g, change %g", what,
+	    ev->trace[ev->ntrace - 1], ev->delta_g);
+}
+
 int
 main(void)
 {
 	struct settle s;
 	struct run r = { 0 };
 	struct settle_cfg cfg;
+	double t;
+	int i;
 
 	settle_init(&s, &cola);
 	feed(&s, &r, steps, 20, 1.0);
@@ -169,6 +233,9 @@ main(void)
 		CHECK(r.ev[0].ts > r.ev[0].t0 && r.ev[0].ts < 1006,
 		    "ts %f", r.ev[0].ts);
 		CHECK(fabs(r.ev[2].g - 1400) < 2, "g %f", r.ev[2].g);
+		check_trace("steps", &r.ev[0]);
+		check_trace("steps", &r.ev[1]);
+		check_trace("steps", &r.ev[2]);
 	}
 	CHECK(fabs(s.noise - 1.0) < 0.4, "noise estimate %g, want 1", s.noise);
 
@@ -226,6 +293,60 @@ main(void)
 	settle_init(&s, &cola);
 	feed(&s, &r, touch, 10, 1.0);
 	CHECK(r.n == 0, "touch: %d changes", r.n);
+
+	r.n = 0;
+	settle_init(&s, &cola);
+	feed(&s, &r, stair, 10, 1.0);
+	CHECK(r.n == 1, "stair: %d changes, want 1", r.n);
+	if (r.n >= 1) {
+		CHECK(r.ev[0].units == -3, "stair: units %d", r.ev[0].units);
+		check_trace("stair", &r.ev[0]);
+		CHECK(fabs(trace_at(&r.ev[0], 1005.3) + 350) < 15,
+		    "stair: first step %g, want -350",
+		    trace_at(&r.ev[0], 1005.3));
+		CHECK(fabs(trace_at(&r.ev[0], 1005.8) + 1050) < 15,
+		    "stair: second step %g, want -1050",
+		    trace_at(&r.ev[0], 1005.8));
+	}
+
+	/* A change that comes to nothing leaves nothing in the next trace. */
+	r.n = 0;
+	settle_init(&s, &cola);
+	feed(&s, &r, touchpick, 10, 1.0);
+	CHECK(r.n == 1, "touch, pick: %d changes, want 1", r.n);
+	if (r.n >= 1) {
+		check_trace("touch, pick", &r.ev[0]);
+		CHECK(fabs(r.ev[0].trace_t - 1007) < 0.06,
+		    "touch, pick: trace starts %f", r.ev[0].trace_t);
+	}
+
+	/* A change longer than the trace keeps its newest samples. */
+	cfg = cola;
+	cfg.hold_s = 20;
+	r.n = 0;
+	settle_init(&s, &cfg);
+	feed(&s, &r, foreign, 30, 1.0);
+	CHECK(r.n == 1, "long foreign: %d changes, want 1", r.n);
+	if (r.n >= 1) {
+		CHECK(r.ev[0].ntrace == TRACE_CAP, "long foreign: %d samples",
+		    r.ev[0].ntrace);
+		check_trace("long foreign", &r.ev[0]);
+	}
+
+	/* Readings that stop for 100 s in a change cost one full trace. */
+	r.n = 0;
+	settle_init(&s, &cola);
+	for (i = 0; i < 400; i++) {
+		t = i < 110 ? i / RATE : 100 + i / RATE;
+		if (settle_feed(&s, 1000 + t, stair(t) + gauss(), &r.ev[r.n]) &&
+		    r.n < MAXEV - 1)
+			r.n++;
+	}
+	CHECK(r.n == 1, "gap: %d changes, want 1", r.n);
+	if (r.n >= 1) {
+		check_trace("gap", &r.ev[0]);
+		CHECK(r.ev[0].ts > 1100, "gap: settled %f", r.ev[0].ts);
+	}
 
 	/* Without a unit weight, min_g decides and any level is reported. */
 	cfg = cola;
