@@ -16,6 +16,9 @@
 #define LATE		0.4	/* m added per second away from t0 */
 #define IN_PLATE	0.05	/* m, a hand this near is in the plate */
 #define ITEM_SURE	0.5	/* an item seen this surely is one */
+#define REST_S		0.3	/* s, a hand at rest this recently rests still */
+#define MOVE_S		0.1	/* s for a lifting hand to move off its place */
+#define STILL_M		0.04	/* m, a resting hand's jitter in the views */
 #define FRAME_S		0.35	/* s between frames at the slowest cameras (3 fps) */
 #define STEP_S		0.15	/* s apart, moments that show a reach */
 #define HIDDEN_CONF	0.6	/* a pick given by the hand that carried it out */
@@ -937,4 +940,55 @@ lent_hands(const struct cart *c, int plate, double t0, struct cand *cd,
 		}
 	}
 	return lent;
+}
+
+/*
+ * Which of the two shoppers cd[0] and cd[1] sharing a merged pick lifted
+ * first, the plate's trace showing the lifts at ta and tb: the one whose
+ * hands all moved off where they rested in the plate after ta, or the
+ * other, a hand of which stayed put there until tb.  A hand is never still
+ * while it carries an item away, and one resting in the plate moves no
+ * more than the detector's own jitter.  One of the two may show nothing:
+ * its hand unseen, or taken for the other's.  Returns 0 or 1, or -1 when
+ * the cameras saw no moment between the lifts or cannot tell.
+ */
+int
+first_lifter(const struct cart *c, int plate, const struct cand *cd,
+    double ta, double tb)
+{
+	const struct wo_plate *p = &c->st->plates[plate];
+	int i, j, k, r, how[2];	/* -1 not seen, 0 moved off, 1 stayed */
+
+	for (i = 0; i < 2; i++) {
+		const struct shopper *s = &c->sh[cd[i].sh];
+		const struct sample *rest = NULL;
+		int stay = 0, moved = 0;
+
+		/* Where its hands rested: the last moment before ta. */
+		for (j = 0; j < s->nh && s->h[j].ts <= ta; j++)
+			for (k = 0; k < s->h[j].nh; k++)
+				if (s->h[j].ts >= ta - REST_S && to_plate(p,
+				    s->h[j].hx[k], s->h[j].hy[k]) <= IN_PLATE)
+					rest = &s->h[j];
+		for (; rest != NULL && j < s->nh && s->h[j].ts <= tb; j++) {
+			const struct sample *m = &s->h[j];
+			int put = 0;
+
+			if (m->ts <= ta + MOVE_S)
+				continue;
+			for (k = 0; k < m->nh; k++)
+				for (r = 0; r < rest->nh; r++)
+					if (to_plate(p, rest->hx[r],
+					    rest->hy[r]) <= IN_PLATE &&
+					    hypot(m->hx[k] - rest->hx[r],
+					    m->hy[k] - rest->hy[r]) <= STILL_M)
+						put = 1;
+			stay += put;
+			moved += !put;
+		}
+		how[i] = stay + moved == 0 ? -1 : stay > moved;
+	}
+	if (how[0] == how[1] || how[0] < 0 || how[1] < 0)
+		return -1;
+	return how[0] == 0 ? 0 : 1;
 }

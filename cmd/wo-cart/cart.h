@@ -185,6 +185,8 @@ int	 lent_hands(const struct cart *c, int plate, double t0,
 json_t	*detections(const struct cart *c, const struct shopper *s, int plate,
 	    double t0, double te);
 double	 hold_end(const struct cart *c, int plate, double t0, double t1);
+int	 first_lifter(const struct cart *c, int plate, const struct cand *cd,
+	    double ta, double tb);
 
 /* count.c */
 struct what {
@@ -200,6 +202,17 @@ void	 count(struct cart *c, int plate, double grams, int pick,
 long long held_qty(const struct shopper *s, const char *sku);
 int	 holds(const struct shopper *s);
 void	 stray_add(struct plate *p, const char *sku, long long n);
+
+/* lifts.c */
+struct lifts {			/* the two lifts of a merged pick */
+	double	 ta, tb;	/* when */
+	long long q1;		/* units the first took, 0 not known */
+};
+
+int	 lift_steps(const double *g, int n, double t, double dt, double unit,
+	    long long qty, struct lifts *lf);
+int	 trace_lifts(const struct wo_ev *ev, double unit, long long qty,
+	    struct lifts *lf);
 
 /* state.c */
 void	 state_load(struct cart *c, const char *path);

@@ -702,8 +702,9 @@ on_weight(const struct wo_ev *ev)
 	double delta, t0, t1, ca, g;
 	struct cand *cd;
 	struct what wt;
+	struct lifts lf;
 	char key[256];
-	int p, n, pick, early, late;
+	int p, n, pick, early, late, two, sh;
 	json_t *a;
 
 	if (!wo_need_str(ev, "plate", &plate) ||
@@ -747,6 +748,8 @@ on_weight(const struct wo_ev *ev)
 		}
 	} else if (!putback(p, delta, cd, n, &wt, &ca))
 		wt.item = -1;
+	two = pick && wt.item >= 0 && wt.qty > 1 && wt.item2 < 0 &&
+	    trace_lifts(ev, c.st->items[wt.item].unit_g, wt.qty, &lf);
 	if (wt.item < 0 || (pick && n == 0)) {
 		a = wo_alert_new(ev->ts, pick ? (n == 0 ? "unexplained-pick" :
 		    "weight-mismatch") : "unexplained-putback",
@@ -770,26 +773,43 @@ on_weight(const struct wo_ev *ev)
 		if (wt.item < 0)
 			c.pl[p].base -= delta;
 	} else if (pick && wt.qty > 1 && wt.item2 < 0 &&
-	    shared(p, t0, cd, n)) {
-		int i, last, m = 0, seen = takers(cd, n) > 1;
+	    ((sh = shared(p, t0, cd, n)) || (two && n > 1))) {
+		int i, last, first, m = 0, seen = takers(cd, n) > 1;
+		long long q = 1;	/* units of each but the last */
 
 		/*
 		 * Several units went at once and several hands were seen
 		 * taking (or, failing that, were in the plate): the scale
 		 * merged simultaneous picks, so each gets one, and the rest
 		 * go to the one whose hand left the plate last: grabbing
-		 * more takes longer, and the change settled after it.
+		 * more takes longer, and the change settled after it.  The
+		 * plate may show two lifts where one hand was all the
+		 * cameras saw: the nearest other made the other.
 		 */
-		for (i = 0; i < n && m < wt.qty; i++)
-			if (sharer(&cd[i], seen))
-				cd[m++] = cd[i];
+		if (sh) {
+			for (i = 0; i < n && m < wt.qty; i++)
+				if (sharer(&cd[i], seen))
+					cd[m++] = cd[i];
+		} else
+			m = 2;
 		for (i = 1, last = 0; i < m; i++)
 			if (cd[i].lastin > cd[last].lastin)
 				last = i;
+		/*
+		 * Unless the plate showed how many the first lift took: those
+		 * go with the hand that then moved away.
+		 */
+		if (m == 2 && two && lf.q1 > 0) {
+			if ((first = first_lifter(&c, p, cd, lf.ta, lf.tb)) < 0)
+				first = !last;
+			last = !first;
+			q = lf.q1;
+		}
 		for (i = 0; i < m; i++)
 			weight_line(&c.sh[cd[i].sh], ev, p, wt.item,
-			    i == last ? wt.qty - (m - 1) : 1, (seen ? SPLIT_CONF :
-			    SPLIT_NEAR_CONF) * wt.conf, &cd[i], t0, delta, 0);
+			    i == last ? wt.qty - (m - 1) * q : q, (seen ?
+			    SPLIT_CONF : SPLIT_NEAR_CONF) * wt.conf, &cd[i], t0,
+			    delta, 0);
 		if (wt.item != c.st->plates[p].item)
 			stray_add(&c.pl[p], c.st->items[wt.item].sku, -wt.qty);
 	} else if (pick && wt.item2 >= 0 && shared(p, t0, cd, n) &&
