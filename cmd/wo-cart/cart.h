@@ -97,6 +97,8 @@ struct entry {
 	char	*account;
 	double	 ts;
 	double	 seen;		/* the body bound to it first seen then, or 0 */
+	int	 with;		/* an entry whose body passed in the other
+				   order (passed_before()), or -1 */
 };
 
 /* An item seen lying on the floor; items do not move, so its place is it. */

@@ -110,9 +110,9 @@ dump(const struct cart *c)
 	}
 	en = json_array();
 	for (i = 0; i < c->nent; i++)
-		json_array_append_new(en, json_pack("{s:s,s:f,s:f}",
+		json_array_append_new(en, json_pack("{s:s,s:f,s:f,s:i}",
 		    "account", c->ent[i].account, "ts", c->ent[i].ts,
-		    "seen", c->ent[i].seen));
+		    "seen", c->ent[i].seen, "with", c->ent[i].with));
 	dn = json_array();
 	for (i = 0; i < c->ndone; i++)
 		json_array_append_new(dn, json_string(c->done[i]));
@@ -397,9 +397,15 @@ state_load(struct cart *c, const char *path)
 		/* Absent from the state files of earlier versions: 0. */
 		c->ent[c->nent].seen = json_number_value(json_object_get(o,
 		    "seen"));
+		c->ent[c->nent].with = json_is_integer(json_object_get(o,
+		    "with")) ? (int)json_integer_value(json_object_get(o,
+		    "with")) : -1;
 		c->ent[c->nent++].ts = json_number_value(json_object_get(o,
 		    "ts"));
 	}
+	for (i = 0; i < (size_t)c->nent; i++)
+		if (c->ent[i].with < -1 || c->ent[i].with >= c->nent)
+			badstate(path, "an entry names no entry");
 	a = json_object_get(root, "done");
 	c->done = wo_calloc(json_array_size(a) + 1, sizeof(*c->done));
 	json_array_foreach(a, i, o)
