@@ -17,11 +17,18 @@
 #define HALF_MARGIN	0.1
 /* The least step taken for a lift, in units (see lift_steps()). */
 #define STEP_MIN	0.75
+/*
+ * The most the level between the lifts may spread (its standard
+ * deviation), as a share of the lesser step: more, and the plate never
+ * held still between them, one lift still under way as the other began.
+ */
+#define LEVEL_SD	0.25
 
 /*
  * The trace from its peak (every hand resting on the plate, the items not
  * yet lifted) falls in two steps, one lift each: the level splits into
- * three that fit it best.  Each step is at least a unit: a hand lifts a
+ * three that fit it best, the middle one a level the plate held between
+ * the lifts (see LEVEL_SD).  Each step is at least a unit: a hand lifts a
  * whole unit and its own press; the plate's ringing and the other hand's
  * wobble take no more than a quarter of one off it (one hand lifting all
  * at once shows one step; on busy simulated seeds 1-90 no such pick of two
@@ -39,7 +46,8 @@ int
 lift_steps(const double *g, int n, double t, double dt, double unit,
     long long qty, struct lifts *lf)
 {
-	double *s1, *s2, best = INFINITY, lp = 0, lm = 0, le = 0, d1, d2, x;
+	double *s1, *s2, best = INFINITY, lp = 0, lm = 0, le = 0, sm = 0;
+	double d1, d2, x;
 	int ip = 0, k, i, j, bi = 0, bj = 0, len;
 
 	if (n < 1 || unit <= 0 || qty < 2)
@@ -67,17 +75,19 @@ lift_steps(const double *g, int n, double t, double dt, double unit,
 				bj = j;
 			}
 		}
-#undef SSE
 	if (bi > 0) {
 		lp = s1[bi] / bi;
 		lm = (s1[bj] - s1[bi]) / (bj - bi);
 		le = (s1[len] - s1[bj]) / (len - bj);
+		sm = sqrt(fmax(SSE(bi, bj), 0) / (bj - bi));
 	}
+#undef SSE
 	free(s1);
 	free(s2);
 	d1 = lp - lm;
 	d2 = lm - le;
-	if (bi == 0 || d1 < STEP_MIN * unit || d2 < STEP_MIN * unit)
+	if (bi == 0 || d1 < STEP_MIN * unit || d2 < STEP_MIN * unit ||
+	    sm > LEVEL_SD * fmin(d1, d2))
 		return 0;
 	/* A step lies between the last sample of one level and the next. */
 	lf->ta = t + (ip + bi - 0.5) * dt;

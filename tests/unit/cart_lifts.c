@@ -78,6 +78,19 @@ main(void)
 	CHECK(lift_steps(g, n, 0, DT, 135, 2, &lf) == 0,
 	    "a press let go taken for a lift");
 
+	/*
+	 * Two lifts 0.1 s apart: the weight slides down from the presses to
+	 * the three colas' loss, with no level between that the plate held.
+	 */
+	for (n = 0; n < 30; n++) {
+		double t = n * DT;
+
+		g[n] = t < 0.6 ? 110 : t > 0.8 ? -1050 : 110 - 1160 *
+		    (t - 0.6) / 0.2;
+	}
+	CHECK(lift_steps(g, n, 0, DT, 350, 3, &lf) == 0,
+	    "a slide taken for two lifts, the first of %lld", lf.q1);
+
 	/* Too short a trace, and nonsense, are no lifts. */
 	CHECK(lift_steps(g, 3, 0, DT, 350, 3, &lf) == 0, "short trace");
 	CHECK(lift_steps(g, n, 0, DT, 0, 3, &lf) == 0, "no unit weight");
