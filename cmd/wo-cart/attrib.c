@@ -16,9 +16,9 @@
 #define LATE		0.4	/* m added per second away from t0 */
 #define IN_PLATE	0.05	/* m, a hand this near is in the plate */
 #define ITEM_SURE	0.5	/* an item seen this surely is one */
-#define REST_S		0.3	/* s, a hand at rest this recently rests still */
+#define REST_S		0.3	/* s, how recently a resting hand rests */
 #define MOVE_S		0.1	/* s for a lifting hand to move off its place */
-#define STILL_M		0.04	/* m, a resting hand's jitter in the views */
+#define STILL_M		0.04	/* m, a resting hand's jitter in views */
 #define FRAME_S		0.35	/* s between frames at the slowest cameras (3 fps) */
 #define STEP_S		0.15	/* s apart, moments that show a reach */
 #define HIDDEN_CONF	0.6	/* a pick given by the hand that carried it out */

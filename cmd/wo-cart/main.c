@@ -27,8 +27,8 @@ static const char usage[] =
 #define NEXT_M		0.3	/* m at most between plates side by side */
 #define UNSEEN_CONF	0.5	/* picks that may have been crossed, unseen */
 #define GATE_CONF	0.5	/* a visit whose body may be another entrant's */
-#define PASS_S		3.0	/* s from the gate to where a body is first seen */
-#define AHEAD_M		0.2	/* m, a body this much farther in passed first */
+#define PASS_S		3.0	/* s, gate to where a body is first seen */
+#define AHEAD_M		0.2	/* m farther in than another: went first */
 #define GATE_NEAR_M	1.0	/* m from the gate, a body just through it */
 
 static struct cart c;
@@ -92,6 +92,16 @@ entry_of(const char *account, double t)
 }
 
 /*
+ * The entry of shopper s: its account's latest by just after it was first
+ * seen, or -1.
+ */
+static int
+own_entry(const struct shopper *s)
+{
+	return s->account == NULL ? -1 : entry_of(s->account, s->first + 5);
+}
+
+/*
  * A visit's id comes from the store, the account and the time of entry,
  * hashed (64-bit FNV-1a), so replaying the same input names the same visits
  * and wo-charge can refuse to charge one twice.
@@ -107,7 +117,7 @@ visit_of(struct shopper *s)
 
 	if (s->visit != NULL)
 		return s->visit;
-	if (s->account != NULL && (e = entry_of(s->account, s->first + 5)) >= 0)
+	if ((e = own_entry(s)) >= 0)
 		t = c.ent[e].ts;
 	snprintf(buf, sizeof(buf), "%s\n%s\n%.3f", c.st->name,
 	    s->account ? s->account : "-", t);
@@ -951,10 +961,11 @@ from_gate(double x, double y)
  * Shopper s, just bound to entry e and first seen at x, y just through
  * the gate, farther into the store than the body of an earlier entry,
  * bound no more than PASS_S ago, stands now: s went through the gate
- * first, though it scanned in after (busy seed 95: the first of two entrants 0.54 s apart was unseen
- * in the gate, the second's body took the first's account, and the first,
- * seen only inside, the second's).  Which of the two bodies is whose is
- * a guess, and each entry names the other.
+ * first, though it scanned in after (busy seed 95: the first of two
+ * entrants 0.54 s apart was unseen in the gate, the second's body took
+ * the first's account, and the first, seen only inside, the second's).
+ * Which of the two bodies is whose is a guess, and each entry names the
+ * other.
  */
 static void
 passed_before(const struct shopper *s, int e, double x, double y)
@@ -981,11 +992,9 @@ passed_before(const struct shopper *s, int e, double x, double y)
 static int
 passed_with(const struct shopper *s)
 {
-	int own;
+	int own = own_entry(s);
 
-	if (s->account == NULL || (own = entry_of(s->account, s->first + 5)) < 0)
-		return -1;
-	return c.ent[own].with;
+	return own < 0 ? -1 : c.ent[own].with;
 }
 
 static void
@@ -1015,8 +1024,7 @@ on_track(const struct wo_ev *ev)
 		int e;
 
 		s->account = wo_strdup(json_string_value(acct));
-		if ((e = entry_of(s->account, s->first + 5)) >= 0 &&
-		    c.ent[e].seen == 0) {
+		if ((e = own_entry(s)) >= 0 && c.ent[e].seen == 0) {
 			c.ent[e].seen = s->first;
 			passed_before(s, e, sm.x, sm.y);
 		}
@@ -1099,7 +1107,7 @@ entered_with(const struct shopper *s)
 	double fit, d, best = INFINITY;
 	int i, own, near = -1;
 
-	if (s->account == NULL || (own = entry_of(s->account, s->first + 5)) < 0)
+	if ((own = own_entry(s)) < 0)
 		return -1;
 	fit = fabs(c.ent[own].ts - s->first);
 	for (i = 0; i < c.nent; i++) {

@@ -395,7 +395,7 @@ settle_feed(struct settle *s, double ts, double g, struct settle_ev *ev)
 
 	band = settle_band(s);
 	if (s->moving) {
-		/* Until the first level is known there is no change to trace. */
+		/* Until the first level is known no change is traced. */
 		if (s->have)
 			trace_push(s, tc, f);
 		/* Spikes are clipped: one must not make a plate look busy. */

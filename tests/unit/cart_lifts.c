@@ -63,7 +63,8 @@ main(void)
 
 	/* One hand lifts both at once: one step, not two lifts. */
 	n = stair(g, 350, 60, 0, 2, 0, 0.6, 0.6, 5);
-	CHECK(lift_steps(g, n, 0, DT, 350, 2, &lf) == 0, "one lift taken for two");
+	CHECK(lift_steps(g, n, 0, DT, 350, 2, &lf) == 0,
+	    "one lift taken for two");
 
 	/*
 	 * Gum: the presses outweigh a unit many times, so their difference
