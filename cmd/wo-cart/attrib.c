@@ -945,12 +945,13 @@ lent_hands(const struct cart *c, int plate, double t0, struct cand *cd,
 /*
  * Which of the two shoppers cd[0] and cd[1] sharing a merged pick lifted
  * first, the plate's trace showing the lifts at ta and tb: the one whose
- * hands all moved off where they rested in the plate after ta, or the
- * other, a hand of which stayed put there until tb.  A hand is never still
+ * hands all moved off where they rested in the plate after ta, while a
+ * hand of the other stayed put there until tb.  A hand is never still
  * while it carries an item away, and one resting in the plate moves no
- * more than the detector's own jitter.  One of the two may show nothing:
- * its hand unseen, or taken for the other's.  Returns 0 or 1, or -1 when
- * the cameras saw no moment between the lifts or cannot tell.
+ * more than the detector's own jitter.  Returns 0 or 1, or -1 when the
+ * cameras cannot tell: no moment between the lifts, both moved or both
+ * stayed, or one showed no hand resting in the plate (unseen, or taken
+ * for the other's).
  */
 int
 first_lifter(const struct cart *c, int plate, const struct cand *cd,

@@ -975,8 +975,7 @@ passed_before(const struct shopper *s, int e, double x, double y)
 	for (i = 0; i < c.nsh; i++) {
 		const struct shopper *o = &c.sh[i];
 
-		if (o == s || o->account == NULL || o->nh == 0 ||
-		    (oe = entry_of(o->account, o->first + 5)) < 0 ||
+		if (o == s || o->nh == 0 || (oe = own_entry(o)) < 0 ||
 		    c.ent[oe].ts >= c.ent[e].ts || c.ent[oe].seen == 0 ||
 		    s->first - c.ent[oe].seen > PASS_S)
 			continue;

@@ -262,7 +262,7 @@ void
 state_load(struct cart *c, const char *path)
 {
 	json_error_t e;
-	json_t *root, *a, *o, *l, *v, *r;
+	json_t *root, *a, *o, *l, *v, *r, *w;
 	const char *key, *sk;
 	size_t i, j;
 
@@ -397,15 +397,17 @@ state_load(struct cart *c, const char *path)
 		/* Absent from the state files of earlier versions: 0. */
 		c->ent[c->nent].seen = json_number_value(json_object_get(o,
 		    "seen"));
-		c->ent[c->nent].with = json_is_integer(json_object_get(o,
-		    "with")) ? (int)json_integer_value(json_object_get(o,
-		    "with")) : -1;
+		c->ent[c->nent].with = -1;
+		if ((w = json_object_get(o, "with")) != NULL) {
+			if (!json_is_integer(w) || json_integer_value(w) < -1 ||
+			    json_integer_value(w) >= (json_int_t)
+			    json_array_size(a))
+				badstate(path, "an entry names no entry");
+			c->ent[c->nent].with = (int)json_integer_value(w);
+		}
 		c->ent[c->nent++].ts = json_number_value(json_object_get(o,
 		    "ts"));
 	}
-	for (i = 0; i < (size_t)c->nent; i++)
-		if (c->ent[i].with < -1 || c->ent[i].with >= c->nent)
-			badstate(path, "an entry names no entry");
 	a = json_object_get(root, "done");
 	c->done = wo_calloc(json_array_size(a) + 1, sizeof(*c->done));
 	json_array_foreach(a, i, o)
