@@ -48,3 +48,20 @@ wo_in_rect(double x, double y, double rx, double ry, double rw, double rh)
 {
 	return x >= rx && x < rx + rw && y >= ry && y < ry + rh;
 }
+
+/* How far (x, y) lies from the rectangle, 0 on or inside it. */
+double
+wo_rect_dist(double x, double y, double rx, double ry, double rw, double rh)
+{
+	double dx = 0, dy = 0;
+
+	if (x < rx)
+		dx = rx - x;
+	else if (x > rx + rw)
+		dx = x - (rx + rw);
+	if (y < ry)
+		dy = ry - y;
+	else if (y > ry + rh)
+		dy = y - (ry + rh);
+	return hypot(dx, dy);
+}

@@ -194,6 +194,8 @@ int	 wo_homog(const double H[9], double u, double v, double *x, double *y);
 int	 wo_mat3_inv(const double m[9], double inv[9]);
 int	 wo_in_rect(double x, double y, double rx, double ry, double rw,
 	    double rh);
+double	 wo_rect_dist(double x, double y, double rx, double ry, double rw,
+	    double rh);				/* 0 on or inside */
 
 /*
  * assign.c: rows of the n x m cost matrix (row-major) to distinct columns

@@ -80,17 +80,7 @@ cand_swap(struct cand *cd, int i, int j)
 double
 to_plate(const struct wo_plate *p, double x, double y)
 {
-	double dx = 0, dy = 0;
-
-	if (x < p->x)
-		dx = p->x - x;
-	else if (x > p->x + p->w)
-		dx = x - (p->x + p->w);
-	if (y < p->y)
-		dy = p->y - y;
-	else if (y > p->y + p->h)
-		dy = y - (p->y + p->h);
-	return hypot(dx, dy);
+	return wo_rect_dist(x, y, p->x, p->y, p->w, p->h);
 }
 
 /* The shopper's moment nearest t, or NULL when none is kept. */

@@ -942,17 +942,14 @@ crowded(const struct shopper *s, const struct sample *sm)
 static double
 from_gate(double x, double y)
 {
-	double d = INFINITY, dx, dy;
+	double d = INFINITY;
 	size_t i;
 
 	for (i = 0; i < c.st->ngates; i++) {
 		const struct wo_gate *g = &c.st->gates[i];
 
-		if (!g->entry)
-			continue;
-		dx = fmax(fmax(g->x - x, x - (g->x + g->w)), 0);
-		dy = fmax(fmax(g->y - y, y - (g->y + g->h)), 0);
-		d = fmin(d, hypot(dx, dy));
+		if (g->entry)
+			d = fmin(d, wo_rect_dist(x, y, g->x, g->y, g->w, g->h));
 	}
 	return d;
 }

@@ -49,5 +49,10 @@ main(void)
 	check(wo_in_rect(1.2, 0.4, 1.2, 0.4, 0.5, 0.4) &&
 	    !wo_in_rect(1.7, 0.5, 1.2, 0.4, 0.5, 0.4) &&
 	    !wo_in_rect(1.3, 0.39, 1.2, 0.4, 0.5, 0.4), "wo_in_rect edges");
+	check(wo_rect_dist(1.3, 0.5, 1.2, 0.4, 0.5, 0.4) == 0 &&
+	    wo_rect_dist(1.7, 0.8, 1.2, 0.4, 0.5, 0.4) == 0 &&
+	    fabs(wo_rect_dist(1.0, 0.5, 1.2, 0.4, 0.5, 0.4) - 0.2) < 1e-12 &&
+	    fabs(wo_rect_dist(2.0, 1.2, 1.2, 0.4, 0.5, 0.4) - 0.5) < 1e-12,
+	    "wo_rect_dist inside, on the edge, beside and off the corner");
 	return fails != 0;
 }
