@@ -967,8 +967,11 @@ from_gate(double x, double y)
 static void
 passed_before(const struct shopper *s, int e, double x, double y)
 {
+	double here = from_gate(x, y);
 	int i, oe;
 
+	if (here > GATE_NEAR_M)
+		return;
 	for (i = 0; i < c.nsh; i++) {
 		const struct shopper *o = &c.sh[i];
 
@@ -976,8 +979,8 @@ passed_before(const struct shopper *s, int e, double x, double y)
 		    c.ent[oe].ts >= c.ent[e].ts || c.ent[oe].seen == 0 ||
 		    s->first - c.ent[oe].seen > PASS_S)
 			continue;
-		if (from_gate(x, y) <= GATE_NEAR_M && from_gate(x, y) >
-		    from_gate(o->h[o->nh - 1].x, o->h[o->nh - 1].y) + AHEAD_M) {
+		if (here > from_gate(o->h[o->nh - 1].x, o->h[o->nh - 1].y) +
+		    AHEAD_M) {
 			c.ent[e].with = oe;
 			c.ent[oe].with = e;
 		}
