@@ -9,6 +9,7 @@
 #define HAND_LOST	0.3	/* s unseen before a hand is forgotten */
 #define STALE		1.0	/* m a second unseen added to a hand's match */
 #define VOTES		3	/* moments another's box ends a hand to move it */
+#define VEL_GAP		0.15	/* s unseen for which a hand's speed still holds */
 
 /*
  * A hand followed from view to view, so that it stays with the person it
@@ -17,6 +18,7 @@
  */
 struct htrk {
 	double	 x, y, seen;
+	double	 vx, vy;	/* m/s from its last two sightings, VEL_GAP apart */
 	int	 owner;		/* track id, 0 none */
 	int	 id;
 	int	 other;		/* the box it ends is another's: who */
@@ -111,14 +113,25 @@ own_hands(double t)
 	c = wo_calloc((size_t)nhtr * mo.nhand + 1, sizeof(*c));
 	as = wo_calloc(nhtr + 1, sizeof(*as));
 	/*
-	 * A hand unseen for a few moments may have been withdrawn: it is a
+	 * A hand is matched to where it was or to where it was heading,
+	 * whichever is nearer: a reaching hand goes on where a neighbour's
+	 * hand sets off past it, and a hand that stops is where it was.  A
+	 * hand unseen for a few moments may have been withdrawn: it is a
 	 * worse match than one seen a moment ago at the same distance, or a
 	 * neighbour's hand reaching past would take over its owner.
 	 */
 	for (i = 0; i < nhtr; i++)
-		for (j = 0; j < mo.nhand; j++)
-			c[i * mo.nhand + j] = hypot(htr[i].x - mo.hand[j].x,
-			    htr[i].y - mo.hand[j].y) + STALE * (t - htr[i].seen);
+		for (j = 0; j < mo.nhand; j++) {
+			double dt = t - htr[i].seen;
+			double lead = dt <= VEL_GAP ? dt : 0;
+			double px = htr[i].x + htr[i].vx * lead;
+			double py = htr[i].y + htr[i].vy * lead;
+
+			c[i * mo.nhand + j] = fmin(hypot(htr[i].x -
+			    mo.hand[j].x, htr[i].y - mo.hand[j].y),
+			    hypot(px - mo.hand[j].x, py - mo.hand[j].y)) +
+			    STALE * dt;
+		}
 	wo_assign(c, nhtr, mo.nhand, HAND_GATE + STALE * HAND_LOST, as);
 	for (i = 0; i < nhtr; i++) {
 		struct trk *k;
@@ -132,6 +145,13 @@ own_hands(double t)
 			htr[i].owner = nearest(mo.hand[j].x, mo.hand[j].y, REACH);
 		else
 			recount(&htr[i], &mo.hand[j]);
+		if (t - htr[i].seen > 0 && t - htr[i].seen <= VEL_GAP) {
+			htr[i].vx = (mo.hand[j].x - htr[i].x) /
+			    (t - htr[i].seen);
+			htr[i].vy = (mo.hand[j].y - htr[i].y) /
+			    (t - htr[i].seen);
+		} else
+			htr[i].vx = htr[i].vy = 0;
 		htr[i].x = mo.hand[j].x;
 		htr[i].y = mo.hand[j].y;
 		htr[i].seen = t;
@@ -151,7 +171,7 @@ own_hands(double t)
 		hown[j] = birth_owner(&mo.hand[j]);
 		hid[j] = nexthand++;
 		htr[nhtr++] = (struct htrk){ mo.hand[j].x, mo.hand[j].y, t,
-		    hown[j], hid[j], 0, 0 };
+		    0, 0, hown[j], hid[j], 0, 0 };
 	}
 	free(c);
 	free(as);
