@@ -23,6 +23,8 @@
 #define STEP_S		0.15	/* s apart, moments that show a reach */
 #define HIDDEN_CONF	0.6	/* a pick given by the hand that carried it out */
 #define HAND_MEET	0.35	/* m, wo-track's hand gate: nearer may trade */
+#define WALK_S		0.3	/* s over which a body that moved */
+#define WALK_M		0.15	/* m or more was walking, not reaching */
 #define LONG_S		(BEFORE + AFTER)	/* s, a change this long was a hold */
 
 static int	nearer_other(const struct shopper *, const struct wo_plate *,
@@ -193,6 +195,20 @@ traded(const struct shopper *a, const struct sample *ma, int ka,
 }
 
 /*
+ * Whether shopper s was walking at moment m: its body had moved WALK_M
+ * or more since WALK_S before.  A hand carried by a shopper walking up to
+ * a plate swings through where a reaching arm would be, reaching nothing.
+ */
+static int
+walking(const struct shopper *s, const struct sample *m)
+{
+	const struct sample *o = moment(s, m->ts - WALK_S);
+
+	return o != NULL && o->ts < m->ts &&
+	    hypot(m->x - o->x, m->y - o->y) >= WALK_M;
+}
+
+/*
  * How many views of a's and b's hands between t and u, in neither plate p
  * nor q, lie in the middle third of the way from a's body at t to b's, or
  * lie inside the other's plate (a's in q, b's in p): a hand reaching
@@ -244,7 +260,8 @@ hands_between(const struct cart *c, const struct shopper *a,
 				    to_plate(pq, m->hx[k], m->hy[k]) == 0)
 					continue;
 				if (fmin(to_plate(pp, m->hx[k], m->hy[k]),
-				    to_plate(pq, m->hx[k], m->hy[k])) >= ahead)
+				    to_plate(pq, m->hx[k], m->hy[k])) >= ahead ||
+				    walking(s, m))
 					continue;
 				f = ((m->hx[k] - ma->x) * dx +
 				    (m->hy[k] - ma->y) * dy) / l2;
