@@ -259,9 +259,9 @@ hands_between(const struct cart *c, const struct shopper *a,
 				if (to_plate(pp, m->hx[k], m->hy[k]) == 0 ||
 				    to_plate(pq, m->hx[k], m->hy[k]) == 0)
 					continue;
-				if (fmin(to_plate(pp, m->hx[k], m->hy[k]),
-				    to_plate(pq, m->hx[k], m->hy[k])) >= ahead ||
-				    walking(s, m))
+				if (walking(s, m) ||
+				    fmin(to_plate(pp, m->hx[k], m->hy[k]),
+				    to_plate(pq, m->hx[k], m->hy[k])) >= ahead)
 					continue;
 				f = ((m->hx[k] - ma->x) * dx +
 				    (m->hy[k] - ma->y) * dy) / l2;
