@@ -23,6 +23,7 @@
 #define STEP_S		0.15	/* s apart, moments that show a reach */
 #define HIDDEN_CONF	0.6	/* a pick given by the hand that carried it out */
 #define HAND_MEET	0.35	/* m, wo-track's hand gate: nearer may trade */
+#define ARMS_SEEN	2	/* views of crossed arms that tell */
 #define WALK_S		0.3	/* s over which a body that moved */
 #define WALK_M		0.15	/* m or more was walking, not reaching */
 #define LONG_S		(BEFORE + AFTER)	/* s, a change this long was a hold */
@@ -339,6 +340,12 @@ arms_across(const struct cart *c, const struct shopper *a,
 			}
 		}
 	}
+	/*
+	 * Over a change held for seconds, one arm seen the other way in
+	 * scores of views is the detector's slip, no crossing.
+	 */
+	if (across < ARMS_SEEN && (up - tp > LONG_S || uq - tq > LONG_S))
+		return 0;
 	return across;
 }
 
