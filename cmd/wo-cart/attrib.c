@@ -197,15 +197,17 @@ traded(const struct shopper *a, const struct sample *ma, int ka,
 
 /*
  * Whether shopper s was walking at moment m: its body had moved WALK_M
- * or more since WALK_S before.  A hand carried by a shopper walking up to
- * a plate swings through where a reaching arm would be, reaching nothing.
+ * or more since WALK_S before (as far as the moments kept tell: none
+ * kept from then says nothing).  A hand carried by a shopper walking up
+ * to a plate swings through where a reaching arm would be, reaching
+ * nothing.
  */
 static int
 walking(const struct shopper *s, const struct sample *m)
 {
 	const struct sample *o = moment(s, m->ts - WALK_S);
 
-	return o != NULL && o->ts < m->ts &&
+	return o != NULL && o->ts < m->ts && o->ts >= m->ts - 2 * WALK_S &&
 	    hypot(m->x - o->x, m->y - o->y) >= WALK_M;
 }
 
