@@ -135,6 +135,7 @@ own_hands(double t)
 	wo_assign(c, nhtr, mo.nhand, HAND_GATE + STALE * HAND_LOST, as);
 	for (i = 0; i < nhtr; i++) {
 		struct trk *k;
+		double dt = t - htr[i].seen;
 
 		if (as[i] < 0)
 			continue;
@@ -145,11 +146,9 @@ own_hands(double t)
 			htr[i].owner = nearest(mo.hand[j].x, mo.hand[j].y, REACH);
 		else
 			recount(&htr[i], &mo.hand[j]);
-		if (t - htr[i].seen > 0 && t - htr[i].seen <= VEL_GAP) {
-			htr[i].vx = (mo.hand[j].x - htr[i].x) /
-			    (t - htr[i].seen);
-			htr[i].vy = (mo.hand[j].y - htr[i].y) /
-			    (t - htr[i].seen);
+		if (dt > 0 && dt <= VEL_GAP) {
+			htr[i].vx = (mo.hand[j].x - htr[i].x) / dt;
+			htr[i].vy = (mo.hand[j].y - htr[i].y) / dt;
 		} else
 			htr[i].vx = htr[i].vy = 0;
 		htr[i].x = mo.hand[j].x;
