@@ -343,7 +343,7 @@ main(int argc, char *argv[])
 	w.cfg.noise_g = 1;
 	w.cfg.settle_s = 0.3;
 	w.cfg.put_s = 1;
-	w.cfg.hold_s = 2;
+	w.cfg.hold_s = 1.5;
 	while ((c = getopt_long(argc, argv, "hb:l:p:r:s:t:", longopts,
 	    NULL)) != -1) {
 		if (wo_common_opt(c, usage))
