@@ -9,7 +9,7 @@
 #define HAND_LOST	0.3	/* s unseen before a hand is forgotten */
 #define STALE		1.0	/* m a second unseen added to a hand's match */
 #define VOTES		3	/* moments another's box ends a hand to move it */
-#define VEL_GAP		0.15	/* s unseen for which a hand's speed still holds */
+#define VEL_GAP		0.15	/* s unseen while a hand's speed holds */
 
 /*
  * A hand followed from view to view, so that it stays with the person it
@@ -18,7 +18,7 @@
  */
 struct htrk {
 	double	 x, y, seen;
-	double	 vx, vy;	/* m/s from its last two sightings, VEL_GAP apart */
+	double	 vx, vy;	/* m/s, last two sightings VEL_GAP apart */
 	int	 owner;		/* track id, 0 none */
 	int	 id;
 	int	 other;		/* the box it ends is another's: who */
