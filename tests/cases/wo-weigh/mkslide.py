@@ -6,8 +6,9 @@
 import math
 import random
 
+import scalelog
+
 random.seed(17)
-T = 1790000000.0
 RATE = 40
 
 # cola-330 (350 g) on A1, five of them; the stray weighs 440 g.
@@ -21,10 +22,4 @@ def a1(t):
         return 2215 + 10 * math.sin(40 * t)
     return 1750
 
-def main():
-    with open("slide/scales.log", "w") as f:
-        for i in range(16 * RATE):
-            t = i / RATE
-            f.write("%.3f A1 %.1f\n" % (T + t, a1(t) + random.gauss(0, 0.5)))
-
-main()
+scalelog.write("slide/scales.log", "A1", a1, 16, RATE, 0.5)

@@ -6,8 +6,9 @@
 import math
 import random
 
+import scalelog
+
 random.seed(23)
-T = 1790000000.0
 RATE = 50
 
 # A lift of g grams from w begun at t0: the weight leaves over 0.1 s and
@@ -23,10 +24,4 @@ def a1(t):
     if t < 5.4: return lift(2100, 350, 5.0, t)     # the first hand: one
     return lift(1750, 700, 5.4, t)                  # the second: two
 
-def main():
-    with open("stair/scales.log", "w") as f:
-        for i in range(8 * RATE):
-            t = i / RATE
-            f.write("%.3f A1 %.1f\n" % (T + t, a1(t) + random.gauss(0, 0.5)))
-
-main()
+scalelog.write("stair/scales.log", "A1", a1, 8, RATE, 0.5)

@@ -4,8 +4,9 @@
 # later; the noise is seeded, so the file is the same on every run.
 import random
 
+import scalelog
+
 random.seed(11)
-T = 1790000000.0
 RATE = 10
 
 # cola-330 (350 g) on A1; a 100 g item that strayed there lies on it too.
@@ -14,10 +15,4 @@ def a1(t):
     if t < 4.5: return 2100        # 3.0: the stray taken, still 1.5 s
     return 1750                    # 4.5: one cola taken
 
-def main():
-    with open("stray/scales.log", "w") as f:
-        for i in range(8 * RATE):
-            t = i / RATE
-            f.write("%.3f A1 %.1f\n" % (T + t, a1(t) + random.gauss(0, 0.6)))
-
-main()
+scalelog.write("stray/scales.log", "A1", a1, 8, RATE, 0.6)
