@@ -1,7 +1,8 @@
 #!/bin/sh
 # wo-sim: sessions have the contract's layout, the same seed gives the same
-# bytes, the truth agrees with the scales and with the frames' labels, and
-# no two shoppers ever come closer than 0.5 m.
+# bytes, the truth agrees with the scales and with the frames' labels (its
+# positions and hands in the boxes), and no two shoppers ever come closer
+# than 0.5 m.
 set -e
 wo-sim -o a -s 11 -n 4 -d 20 -r 2 -D 1
 wo-sim -o b -s 11 -n 4 -d 20 -r 2 -D 1 -j 3
@@ -145,28 +146,38 @@ for s in sys.argv[1:]:
         if got != want:
             bad(s, "receipt %s: %r, events say %r" % (r["account"], got, want))
 
-    # Every true position inside a camera's view is in a person box there.
+    # Every true position inside a camera's view is in a person box there,
+    # and every true hand in a hand box, both within a pixel.
     cams = st["cameras"]
     inv = {c["id"]: inv3(c["homography"]) for c in cams}
     tracks = nd(os.path.join(s, "truth/tracks.ndjson"))
-    seen = 0
+    seen = hseen = 0
     for tp in tracks:
         msn = int(round(tp["ts"] * 1000))
+        pts = [(0, tp["x"], tp["y"])]
+        pts += [(1, h["x"], h["y"]) for h in tp.get("hands", [])]
+        hseen += len(pts) - 1
         for c in cams:
-            u, v = proj(inv[c["id"]], tp["x"], tp["y"])
             W, H = c["width"], c["height"]
-            if not (4 <= u < W - 4 and 4 <= v < H - 4):
-                continue
             lab = os.path.join(s, "truth/labels", c["id"], "%d.txt" % msn)
             boxes = [list(map(float, l.split())) for l in open(lab)]
-            ok = any(b[0] == 0 and abs(u - b[1] * W) <= b[3] * W / 2 + 1 and
-                     abs(v - b[2] * H) <= b[4] * H / 2 + 1 for b in boxes)
-            seen += 1
-            if not ok:
-                bad(s, "track %s at %d (%.1f,%.1f) in %s: no person box" %
-                    (tp["account"], msn, u, v, c["id"]))
+            for k, x, y in pts:
+                u, v = proj(inv[c["id"]], x, y)
+                if not (4 <= u < W - 4 and 4 <= v < H - 4):
+                    continue
+                ok = any(b[0] == k and
+                         abs(u - b[1] * W) <= b[3] * W / 2 + 1 and
+                         abs(v - b[2] * H) <= b[4] * H / 2 + 1
+                         for b in boxes)
+                seen += k == 0
+                if not ok:
+                    bad(s, "%s of %s at %d (%.1f,%.1f) in %s: no box" %
+                        ("hand" if k else "track", tp["account"], msn, u,
+                         v, c["id"]))
     if tracks and seen == 0:
         bad(s, "no track point seen by a camera")
+    if events and hseen == 0:
+        bad(s, "shoppers took items, but the truth shows no hand")
 
     # Nobody stands or walks in another's personal space: the centres of
     # two shoppers in the store at one time are at least 0.5 m apart.

@@ -214,13 +214,27 @@ write_truth(struct sim *s)
 
 		for (i = 0; i < s->nsh; i++) {
 			const struct shopper *p = &s->sh[i];
+			double hx[2], hy[2];
+			json_t *o, *hs;
 
 			if (t < p->tin || t > p->tout)
 				continue;
 			pose(p, t, &x, &y, &f);
-			line(ft, json_pack("{s:f,s:s,s:f,s:f}", "ts",
-			    ms(s->t0 + t), "account", p->account, "x", mm(x),
-			    "y", mm(y)));
+			o = json_pack("{s:f,s:s,s:f,s:f}", "ts", ms(s->t0 + t),
+			    "account", p->account, "x", mm(x), "y", mm(y));
+			/* The hands the cameras can see, where they are. */
+			shown_hands(s, p, t, hx, hy, &m, u, &n);
+			hs = json_array();
+			for (j = 0; j < 2; j++)
+				if (!isnan(hx[j]))
+					json_array_append_new(hs, json_pack(
+					    "{s:f,s:f}", "x", mm(hx[j]), "y",
+					    mm(hy[j])));
+			if (json_array_size(hs) > 0)
+				json_object_set_new(o, "hands", hs);
+			else
+				json_decref(hs);
+			line(ft, o);
 		}
 	}
 	free(qty);

@@ -427,17 +427,70 @@ shadow(struct cambuf *cb, double cx, double cy, double a, double b,
 		}
 }
 
+/*
+ * The hands of p that show at time t, where draw_person() draws them: the
+ * one reaching to or from a shelf, once it is out of the sleeve (hand 0),
+ * and the one carrying what was taken, in front of the body (hand 1).  A
+ * hand that does not show has hx[i] NAN.  The item in the reaching hand,
+ * or -1, goes in *inhand, and the units carried in the other in c[], *nc.
+ */
+void
+shown_hands(const struct sim *s, const struct shopper *p, double t,
+    double hx[2], double hy[2], int *inhand, int *c, int *nc)
+{
+	const struct reach *act = NULL;
+	double x, y, f, ex, ey, fx, fy, sz = p->size, ext;
+	int k, busy = -1;
+	size_t i;
+
+	pose(p, t, &x, &y, &f);
+	ex = -sin(f);
+	ey = cos(f);
+	fx = cos(f);
+	fy = sin(f);
+	hx[0] = hx[1] = hy[0] = hy[1] = NAN;
+	*inhand = -1;
+	for (i = 0; i < p->nr; i++)
+		if (t >= p->r[i].t0 && t < p->r[i].t3)
+			act = &p->r[i];
+	if (act != NULL) {
+		double sx = x + ex * (act->hand ? 0.19 : -0.19) * sz;
+		double sy = y + ey * (act->hand ? 0.19 : -0.19) * sz;
+
+		busy = act->hand;
+		if (act->kind == R_TAKE && t >= ms(act->t2) && act->nunits > 0)
+			*inhand = act->units[0];
+		if (act->kind != R_TAKE && t < ms(act->t1) && act->nunits > 0)
+			*inhand = act->units[0];
+		ext = smooth(act->t0, act->t1, t) * (1 - smooth(act->t2,
+		    act->t3, t));
+		if (ext > 0.08) {
+			hx[0] = sx + ext * (act->tx - sx);
+			hy[0] = sy + ext * (act->ty - sy);
+		}
+	}
+	*nc = carried(s, p, t, c, 16);
+	for (k = 0; k < *nc; k++)
+		if (c[k] == *inhand)
+			c[k] = c[--*nc];
+	if (*nc > 0) {
+		double sd = busy == 1 ? -1 : 1;
+
+		hx[1] = x + fx * 0.32 * sz + ex * sd * 0.1 * sz;
+		hy[1] = y + fy * 0.32 * sz + ey * sd * 0.1 * sz;
+	}
+}
+
 static void
 draw_person(const struct sim *s, struct cambuf *cb, const struct shopper *p,
     double t)
 {
-	double x, y, f, ex, ey, fx, fy, sz = p->size, ext, walk = 0;
-	double x0, y0, x1, y1, g;
+	double x, y, f, ex, ey, fx, fy, sz = p->size, walk = 0;
+	double x0, y0, x1, y1, g, hx[2], hy[2];
 	struct rgb sleeve = { (unsigned char)(p->shirt.r * 0.85),
 	    (unsigned char)(p->shirt.g * 0.85),
 	    (unsigned char)(p->shirt.b * 0.85) };
-	int me, hand, busy = -1, inhand = -1, c[16], nc, k, side;
-	const struct reach *act = NULL;
+	int me, hand, busy = -1, inhand, c[16], nc, k, side;
 	size_t i;
 
 	pose(p, t, &x, &y, &f);
@@ -447,18 +500,8 @@ draw_person(const struct sim *s, struct cambuf *cb, const struct shopper *p,
 	fy = sin(f);
 	for (i = 0; i < p->nr; i++)
 		if (t >= p->r[i].t0 && t < p->r[i].t3)
-			act = &p->r[i];
-	if (act != NULL) {
-		busy = act->hand;
-		if (act->kind == R_TAKE && t >= ms(act->t2) && act->nunits > 0)
-			inhand = act->units[0];
-		if (act->kind != R_TAKE && t < ms(act->t1) && act->nunits > 0)
-			inhand = act->units[0];
-	}
-	nc = carried(s, p, t, c, 16);
-	for (k = 0; k < nc; k++)
-		if (c[k] == inhand)
-			c[k] = c[--nc];
+			busy = p->r[i].hand;
+	shown_hands(s, p, t, hx, hy, &inhand, c, &nc);
 	pose(p, t - 0.05, &x0, &y0, &g);
 	pose(p, t + 0.05, &x1, &y1, &g);
 	walk = fmin(1.0, hypot(x1 - x0, y1 - y0) / 0.1);
@@ -495,39 +538,32 @@ draw_person(const struct sim *s, struct cambuf *cb, const struct shopper *p,
 	if (p->backpack)
 		box(cb, cb->img, x - fx * 0.12 * sz, y - fy * 0.12 * sz,
 		    0.13 * sz, 0.28 * sz, f, p->pack, me);
-	if (act != NULL) {
-		double sx = x + ex * (act->hand ? 0.19 : -0.19) * sz;
-		double sy = y + ey * (act->hand ? 0.19 : -0.19) * sz, hx, hy;
+	if (!isnan(hx[0])) {
+		double sx = x + ex * (busy ? 0.19 : -0.19) * sz;
+		double sy = y + ey * (busy ? 0.19 : -0.19) * sz;
 
-		ext = smooth(act->t0, act->t1, t) * (1 - smooth(act->t2,
-		    act->t3, t));
-		hx = sx + ext * (act->tx - sx);
-		hy = sy + ext * (act->ty - sy);
-		if (ext > 0.08) {
-			capsule(cb, cb->img, sx, sy, hx, hy, 0.05 * sz, sleeve,
-			    me);
-			if (inhand >= 0)
-				held(s, cb, inhand, hx, hy, f, me);
-			hand = newobj(cb, C_HAND, me);
-			ellipse(cb, cb->img, hx, hy, 0.085, 0.085, 0, p->skin,
-			    0.25, hand);
-		}
+		capsule(cb, cb->img, sx, sy, hx[0], hy[0], 0.05 * sz, sleeve,
+		    me);
+		if (inhand >= 0)
+			held(s, cb, inhand, hx[0], hy[0], f, me);
+		hand = newobj(cb, C_HAND, me);
+		ellipse(cb, cb->img, hx[0], hy[0], 0.085, 0.085, 0, p->skin,
+		    0.25, hand);
 	}
 	/* The other hand carries what was taken, in front of the body. */
-	if (nc > 0) {
+	if (!isnan(hx[1])) {
 		double sd = busy == 1 ? -1 : 1;
 		double sx = x + ex * sd * 0.19 * sz;
 		double sy = y + ey * sd * 0.19 * sz;
-		double hx = x + fx * 0.32 * sz + ex * sd * 0.1 * sz;
-		double hy = y + fy * 0.32 * sz + ey * sd * 0.1 * sz;
 
-		capsule(cb, cb->img, sx, sy, hx, hy, 0.05 * sz, sleeve, me);
+		capsule(cb, cb->img, sx, sy, hx[1], hy[1], 0.05 * sz, sleeve,
+		    me);
 		for (k = nc > 2 ? 1 : nc - 1; k >= 0; k--)
-			held(s, cb, c[k], hx - ex * sd * 0.07 * k,
-			    hy - ey * sd * 0.07 * k, f, me);
+			held(s, cb, c[k], hx[1] - ex * sd * 0.07 * k,
+			    hy[1] - ey * sd * 0.07 * k, f, me);
 		hand = newobj(cb, C_HAND, me);
-		ellipse(cb, cb->img, hx, hy, 0.085, 0.085, 0, p->skin, 0.25,
-		    hand);
+		ellipse(cb, cb->img, hx[1], hy[1], 0.085, 0.085, 0, p->skin,
+		    0.25, hand);
 	}
 	ellipse(cb, cb->img, x - fx * 0.02, y - fy * 0.02, 0.11 * sz,
 	    0.1 * sz, f, p->hair, 0.3, me);

@@ -169,6 +169,8 @@ void	 cam_free(struct cambuf *cb);
 /* Renders frame t into rgb (w*h*3) and the labels into lab (a text). */
 void	 render(const struct sim *s, struct cambuf *cb, double t,
 	    unsigned char *rgb, char *lab, size_t lablen);
+void	 shown_hands(const struct sim *s, const struct shopper *p, double t,
+	    double hx[2], double hy[2], int *inhand, int *c, int *nc);
 
 /* image.c */
 int	 write_jpeg(const char *path, const unsigned char *rgb, int w, int h,
