@@ -1,9 +1,9 @@
 #!/bin/sh
 # wo-eval against a second, brute-force implementation in Python: random
-# small sessions (fixed seeds) of receipts, tracks and detections, scored by
-# both; every number must agree.  The reference enumerates every assignment
-# instead of using the Hungarian method, and follows the rules as
-# wo-eval(1) states them.
+# small sessions (fixed seeds) of receipts, tracks, hands and detections,
+# scored by both; every number must agree.  The reference enumerates every
+# assignment instead of using the Hungarian method, and follows the rules
+# as wo-eval(1) states them.
 command -v python3 >/dev/null || { echo "no python3"; exit 77; }
 exec python3 - <<'PY'
 import itertools, json, math, os, random, subprocess, sys
@@ -133,6 +133,56 @@ def tracks(rng, dist):
             "fn": fn, "idsw": sw, "idtp": idtp}
     return truth, evs, want
 
+def hands(rng):
+    """Truth and track events with hands; the hands section wanted."""
+    truth, evs = [], []
+    gt = rep = nm = right = wrong = unbound = 0
+    for f in range(rng.randint(1, 5)):
+        ts = 100 + f * 0.1
+        g = []	# (x, y, account) of each true hand
+        for a in rng.sample(range(3), rng.randint(0, 3)):
+            hs = [(rng.uniform(0, 0.6), rng.uniform(0, 0.6))
+                  for _ in range(rng.randint(0, 2))]
+            g += [(x, y, a) for x, y in hs]
+            line = {"ts": ts, "account": "acct-%08x" % a, "x": 0, "y": 0}
+            if hs:
+                line["hands"] = [{"x": x, "y": y} for x, y in hs]
+            truth.append(line)
+        h = []	# (x, y, account or None) of each reported hand
+        for t in range(rng.randint(0, 3)):
+            a = rng.choice([None, 0, 1, 2, 3])
+            hs = []
+            for _ in range(rng.randint(0, 2)):
+                if g and rng.random() < 0.8:
+                    x, y, _ = rng.choice(g)
+                    hs.append((x + rng.uniform(-0.15, 0.15),
+                               y + rng.uniform(-0.15, 0.15)))
+                else:
+                    hs.append((rng.uniform(0, 0.6), rng.uniform(0, 0.6)))
+            h += [(x, y, a) for x, y in hs]
+            evs.append({"type": "track", "ts": ts, "track": t,
+                        "account": None if a is None else "acct-%08x" % a,
+                        "x": 0, "y": 0,
+                        "hands": [{"x": x, "y": y} for x, y in hs]})
+        gt += len(g); rep += len(h)
+        d = lambda i, j: math.dist(h[i][:2], g[j][:2])
+        best = best_matching(range(len(h)), range(len(g)),
+                             lambda i, j: d(i, j) <= 0.15,
+                             lambda p: (-len(p), sum(d(i, j) for i, j in p)))
+        for i, j in best:
+            nm += 1
+            if h[i][2] is None:
+                unbound += 1
+            elif h[i][2] == g[j][2]:
+                right += 1
+            else:
+                wrong += 1
+    want = {"attached": ratio(right, nm), "recall": ratio(nm, gt),
+            "precision": ratio(nm, rep), "gt": gt, "reported": rep,
+            "matches": nm, "right": right, "wrong": wrong,
+            "unbound": unbound}
+    return truth, evs, want
+
 def iou(a, b):
     w = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
     h = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
@@ -227,6 +277,15 @@ for seed in range(150):
     if evs:
         check("seed %d tracks" % seed,
               run(sess, evs, "-d", str(dist))["tracks"], want)
+    truth, evs, want = hands(random.Random(1000 + seed))
+    os.makedirs("h%d/truth" % seed)
+    with open("h%d/truth/receipts.ndjson" % seed, "w") as fp:
+        fp.write('{"account":"acct-00000000","items":[]}\n')
+    with open("h%d/truth/tracks.ndjson" % seed, "w") as fp:
+        fp.writelines(json.dumps(r) + "\n" for r in truth)
+    got = run("h%d" % seed, evs)
+    if want["gt"] and want["reported"]:
+        check("seed %d hands" % seed, got["hands"], want)
     evs, want = detections(rng, sess)
     check("seed %d detections" % seed,
           run(sess, evs)["detections"]["map50"], want)

@@ -19,10 +19,18 @@ void	 receipts_free(struct receipts *r);
 /* tracks.c */
 struct tracks;
 struct tracks *tracks_new(const char *session, double dist);
-void	 tracks_event(struct tracks *t, const struct wo_ev *ev);
+int	 tracks_event(struct tracks *t, const struct wo_ev *ev);
 int	 tracks_seen(const struct tracks *t);
 json_t	*tracks_score(struct tracks *t);
 void	 tracks_free(struct tracks *t);
+
+/* hands.c */
+struct hands;
+struct hands *hands_new(const char *session);
+void	 hands_event(struct hands *h, const struct wo_ev *ev);
+int	 hands_seen(const struct hands *h);
+json_t	*hands_score(struct hands *h);
+void	 hands_free(struct hands *h);
 
 /* ap.c */
 double	 detect_ap(const int *tp, size_t ndet, size_t npos);

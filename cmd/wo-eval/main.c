@@ -97,7 +97,8 @@ table(const char *name, json_t *sec)
 /*
  * Reads the pipeline's events on standard input: checkout events are
  * scored against truth/receipts.ndjson per shopper and product, track
- * events against truth/tracks.ndjson (MOTA, IDF1), and frame events with
+ * events against truth/tracks.ndjson (MOTA, IDF1; and the shoppers their
+ * hands are given to, where the truth has hands), and frame events with
  * objects against truth/labels (mAP at IoU 0.5).  Prints the scores as a
  * table, or as one JSON object with -j; nothing is passed on.
  */
@@ -113,6 +114,7 @@ main(int argc, char *argv[])
 	};
 	struct receipts *rc;
 	struct tracks *tr;
+	struct hands *hd;
 	struct detect *dt;
 	struct wo_in *in;
 	struct wo_ev ev;
@@ -147,14 +149,16 @@ main(int argc, char *argv[])
 	 * session to score, whatever the input. */
 	rc = receipts_open(argv[optind]);
 	tr = tracks_new(argv[optind], dist);
+	hd = hands_new(argv[optind]);
 	dt = detect_new(argv[optind]);
 	in = wo_in_open("-");
 	while (wo_read(in, &ev)) {
 		if (strcmp(ev.type, "checkout") == 0)
 			receipts_checkout(rc, &ev);
-		else if (strcmp(ev.type, "track") == 0)
-			tracks_event(tr, &ev);
-		else if (strcmp(ev.type, "frame") == 0)
+		else if (strcmp(ev.type, "track") == 0) {
+			if (tracks_event(tr, &ev))
+				hands_event(hd, &ev);
+		} else if (strcmp(ev.type, "frame") == 0)
 			detect_frame(dt, &ev);
 		wo_ev_free(&ev);
 	}
@@ -163,6 +167,8 @@ main(int argc, char *argv[])
 	out = json_pack("{s:o}", "receipts", receipts_score(rc, rows));
 	if (tracks_seen(tr))
 		json_object_set_new(out, "tracks", tracks_score(tr));
+	if (hands_seen(hd) && (sec = hands_score(hd)) != NULL)
+		json_object_set_new(out, "hands", sec);
 	if (detect_seen(dt))
 		json_object_set_new(out, "detections", detect_score(dt));
 	if (json) {
@@ -179,6 +185,7 @@ main(int argc, char *argv[])
 	json_decref(out);
 	receipts_free(rc);
 	tracks_free(tr);
+	hands_free(hd);
 	detect_free(dt);
 	return wo_close_out();
 }

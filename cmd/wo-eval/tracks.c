@@ -65,7 +65,8 @@ tracks_new(const char *session, double dist)
 	return t;
 }
 
-void
+/* Returns 0 for an event reported and skipped. */
+int
 tracks_event(struct tracks *t, const struct wo_ev *ev)
 {
 	long long track;
@@ -74,9 +75,10 @@ tracks_event(struct tracks *t, const struct wo_ev *ev)
 
 	if (!wo_need_int(ev, "track", &track) || !wo_need_num(ev, "x", &x) ||
 	    !wo_need_num(ev, "y", &y))
-		return;
+		return 0;
 	snprintf(key, sizeof(key), "%lld", track);
 	push(&t->hy, ev->ts, id_of(&t->hy, key), x, y, ev->line);
+	return 1;
 }
 
 int
