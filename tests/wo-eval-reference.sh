@@ -70,6 +70,7 @@ def best_matching(rows, cols, ok, key):
 def tracks(rng, dist):
     truth, evs = [], []
     frames = {}
+    acc = {}	# each track's account, or None
     for f in range(rng.randint(1, 7)):
         ts = 100 + f * 0.1
         g = {a: (rng.uniform(0, 2), rng.uniform(0, 2))
@@ -85,14 +86,16 @@ def tracks(rng, dist):
         for a, (x, y) in g.items():
             truth.append({"ts": ts, "account": "acct-%08x" % a, "x": x, "y": y})
         for t, (x, y) in h.items():
-            evs.append({"type": "track", "ts": ts, "track": t, "account": None,
+            evs.append({"type": "track", "ts": ts, "track": t,
+                        "account": acc.setdefault(t, rng.choice(
+                            [None, "acct-%08x" % rng.randrange(4)])),
                         "x": x, "y": y})
     order = []	# shoppers in order of first appearance, as wo-eval takes them
     for r in truth:
         if r["account"] not in order:
             order.append(r["account"])
     last, gt = {}, 0
-    nm = fp = fn = sw = 0
+    nm = fp = fn = sw = bound = 0
     dsum = 0.0
     pair = {}
     for f in sorted(frames):
@@ -109,6 +112,7 @@ def tracks(rng, dist):
             t = last.get(a)
             if t in h and t not in used_h and d(a, t) <= dist:
                 used_h.add(t); matched.add(a); dsum += d(a, t); nm += 1
+                bound += acc[t] == a
         rows = [a for a in g if a not in matched]
         cols = [t for t in h if t not in used_h]
         best = best_matching(rows, cols, lambda a, t: d(a, t) <= dist,
@@ -118,6 +122,7 @@ def tracks(rng, dist):
                 sw += 1
             last[a] = t
             dsum += d(a, t); nm += 1
+            bound += acc[t] == a
         fn += len(g) - len(matched) - len(best)
         fp += len(h) - len(used_h) - len(best)
     nh = len(evs)
@@ -130,7 +135,7 @@ def tracks(rng, dist):
             "idr": ratio(idtp, gt), "motp": ratio(dsum, nm),
             "frames": sum(1 for g, h in frames.values() if g or h),
             "gt": gt, "matches": nm, "fp": fp,
-            "fn": fn, "idsw": sw, "idtp": idtp}
+            "fn": fn, "idsw": sw, "idtp": idtp, "bound": ratio(bound, nm)}
     return truth, evs, want
 
 def hands(rng):

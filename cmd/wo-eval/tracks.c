@@ -9,6 +9,7 @@
 struct obs {
 	long long	 ms;	/* frame time, whole milliseconds */
 	int		 id;	/* index into the truth's or the tracks' ids */
+	int		 acct;	/* its account (an index into accts), -1 none */
 	double		 x, y;
 	long		 seq;	/* input line, to order duplicates */
 };
@@ -23,6 +24,7 @@ struct tracks {
 	char		*session;
 	double		 dist;	/* a match is at most this far, metres */
 	struct side	 gt, hy;
+	json_t		*accts;	/* account -> index, both sides */
 };
 
 static int
@@ -38,8 +40,25 @@ id_of(struct side *s, const char *key)
 	return id;
 }
 
+/* The index of account a (a JSON string), -1 when it is none. */
+static int
+acct_of(struct tracks *t, json_t *a)
+{
+	json_t *v;
+	int id;
+
+	if (!json_is_string(a))
+		return -1;
+	if ((v = json_object_get(t->accts, json_string_value(a))) != NULL)
+		return json_integer_value(v);
+	id = json_object_size(t->accts);
+	json_object_set_new(t->accts, json_string_value(a), json_integer(id));
+	return id;
+}
+
 static void
-push(struct side *s, double ts, int id, double x, double y, long seq)
+push(struct side *s, double ts, int id, int acct, double x, double y,
+    long seq)
 {
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 256;
@@ -47,6 +66,7 @@ push(struct side *s, double ts, int id, double x, double y, long seq)
 	}
 	s->o[s->n].ms = llround(ts * 1000);
 	s->o[s->n].id = id;
+	s->o[s->n].acct = acct;
 	s->o[s->n].x = x;
 	s->o[s->n].y = y;
 	s->o[s->n].seq = seq;
@@ -62,6 +82,7 @@ tracks_new(const char *session, double dist)
 	t->dist = dist;
 	t->gt.ids = json_object();
 	t->hy.ids = json_object();
+	t->accts = json_object();
 	return t;
 }
 
@@ -77,7 +98,8 @@ tracks_event(struct tracks *t, const struct wo_ev *ev)
 	    !wo_need_num(ev, "y", &y))
 		return 0;
 	snprintf(key, sizeof(key), "%lld", track);
-	push(&t->hy, ev->ts, id_of(&t->hy, key), x, y, ev->line);
+	push(&t->hy, ev->ts, id_of(&t->hy, key),
+	    acct_of(t, json_object_get(ev->obj, "account")), x, y, ev->line);
 	return 1;
 }
 
@@ -116,8 +138,8 @@ load_truth(struct tracks *t, const char *path)
 		if (!num(o, "x", &x) || !num(o, "y", &y))
 			wo_die(1, "%s:%ld: position has no x and y", path,
 			    in->line);
-		push(&t->gt, ts, id_of(&t->gt, json_string_value(acct)), x, y,
-		    in->line);
+		push(&t->gt, ts, id_of(&t->gt, json_string_value(acct)),
+		    acct_of(t, acct), x, y, in->line);
 		json_decref(o);
 	}
 	wo_in_close(in);
@@ -162,6 +184,7 @@ sort_side(struct side *s, const char *truth)
 
 struct tally {
 	long long	 gt, hy, frames, matches, fp, fn, idsw;
+	long long	 bound;	/* matches whose track has the shopper's account */
 	double		 dsum;
 	long long	*pair;	/* frames each (truth id, track id) are near */
 	int		 ng, nh;
@@ -199,6 +222,7 @@ frame(struct tracks *t, struct tally *ta, int *last, struct obs *g, size_t ng,
 			    d[i * nh + j] <= t->dist) {
 				ug[i] = uh[j] = 1;
 				ta->dsum += d[i * nh + j];
+				ta->bound += g[i].acct == h[j].acct;
 				m++;
 				break;
 			}
@@ -231,6 +255,7 @@ frame(struct tracks *t, struct tally *ta, int *last, struct obs *g, size_t ng,
 			ta->idsw++;
 		last[g[ri[i]].id] = h[ci[j]].id;
 		ta->dsum += cost[i * n + j];
+		ta->bound += g[ri[i]].acct == h[ci[j]].acct;
 		m++;
 	}
 	ta->matches += m;
@@ -356,6 +381,7 @@ tracks_score(struct tracks *t)
 	json_object_set_new(o, "idtp", json_integer(tp));
 	json_object_set_new(o, "idfp", json_integer(ta.hy - tp));
 	json_object_set_new(o, "idfn", json_integer(ta.gt - tp));
+	json_object_set_new(o, "bound", ratio(ta.bound, ta.matches));
 	json_object_set_new(o, "dist", json_real(t->dist));
 	free(ta.pair);
 	free(last);
@@ -370,6 +396,7 @@ tracks_free(struct tracks *t)
 	free(t->hy.o);
 	json_decref(t->gt.ids);
 	json_decref(t->hy.ids);
+	json_decref(t->accts);
 	free(t->session);
 	free(t);
 }
