@@ -9,7 +9,8 @@
 # jittered by 2 pixels), where hands go missing and boxes wobble.  On the
 # busy seeds, whose truth records hands, it prints too how many of the
 # hands reported were given to the shopper they belong to (wo-eval's
-# hands attached), with truth, noisy and the shipped model's detections
+# hands attached) and how often a track carried its shopper's account
+# (accounts bound), with truth, noisy and the shipped model's detections
 # (wo-detect, which makes this bench take some minutes).
 set -e
 SEEDS=${WO_BENCH_SEEDS:-1 2 3 4 5 6 7 8 9 10}
@@ -20,8 +21,9 @@ prep() (	# session name [oracle-detect options]
 	wo-capture -r "$s" | "$ROOT/tests/oracle-detect" "$@" "$s" |
 	    wo-weigh -r "$s" 2>/dev/null >"$n.det"
 )
-# Prints "mota idf1 idsw right matches" of the session's tracks with
-# wo-track's options, the last two of hands (null without true hands).
+# Prints "mota idf1 idsw right matches bound" of the session's tracks with
+# wo-track's options: right and matches of hands (null without true
+# hands), and the share of matches whose track has the shopper's account.
 score() {	# session name [options]
 	s=$1 n=$2
 	shift 2
@@ -29,7 +31,7 @@ score() {	# session name [options]
 	wo-eval -j "$s" <"$n.trk" | jq -r "$SCORES"
 }
 SCORES='"\(.tracks.mota) \(.tracks.idf1) \(.tracks.idsw) \(.hands.right)
-    \(.hands.matches)"'
+    \(.hands.matches) \(.tracks.bound)"'
 speed() {	# session name [options]: best of three, moments a second
 	s=$1 n=$2
 	shift 2
@@ -72,23 +74,26 @@ for s in $SEEDS; do
 	echo "busy seed $s idf1: $2 ratio"
 	echo "busy seed $s id switches: $3 count"
 	echo "busy seed $s hands attached: $(attached $4 $5) ratio"
-	echo "$4 $5" >>hands.tally
+	echo "$4 $5 $6" >>hands.tally
 	a="$1 $2 $3"
 	set -- $(score "b$s" "b$s" -M)
 	echo "$a $1 $2 $3" >>busy.tally
 	prep "b$s" "n$s" -s "$s" -d 0.1 -j 2 -l 0.1
 	set -- $(score "b$s" "n$s")
 	echo "$1 $2 $3" >>noisy.tally
-	echo "$4 $5" >>nhands.tally
+	echo "$4 $5 $6" >>nhands.tally
 	wo-capture -r "b$s" | wo-detect 2>/dev/null |
 	    wo-weigh -r "b$s" 2>/dev/null >"r$s.det"
 	set -- $(score "b$s" "r$s")
+	echo "busy seed $s model idf1: $2 ratio"
+	echo "busy seed $s model accounts bound: $6 ratio"
 	echo "busy seed $s model hands attached: $(attached $4 $5) ratio"
-	echo "$4 $5" >>rhands.tally
+	echo "$4 $5 $6" >>rhands.tally
 done
 for t in hands nhands rhands; do
 	case $t in hands) w= ;; nhands) w=" noisy" ;; *) w=" model" ;; esac
-	awk -v w="$w" '{ r += $1; m += $2 } END {
+	awk -v w="$w" '{ r += $1; m += $2; b += $3; n++ } END {
+	    printf "busy%s mean accounts bound: %.4f ratio\n", w, b / n
 	    printf "busy%s hands attached: %.4f ratio\n", w, r / m
 	    printf "busy%s hands given to another: %d count\n", w, m - r }' \
 	    $t.tally
