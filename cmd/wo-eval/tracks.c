@@ -184,7 +184,7 @@ sort_side(struct side *s, const char *truth)
 
 struct tally {
 	long long	 gt, hy, frames, matches, fp, fn, idsw;
-	long long	 bound;	/* matches whose track has the shopper's account */
+	long long	 bound;	/* matches with the shopper's own account */
 	double		 dsum;
 	long long	*pair;	/* frames each (truth id, track id) are near */
 	int		 ng, nh;
