@@ -15,6 +15,7 @@
 #define TOOK_HAND	0.1	/* m, and this close took from it, not its neighbour */
 #define LATE		0.4	/* m added per second away from t0 */
 #define IN_PLATE	0.05	/* m, a hand this near is in the plate */
+#define OWN_SIDE	0.15	/* m nearer its own plate: not in the middle */
 #define ITEM_SURE	0.5	/* an item seen this surely is one */
 #define REST_S		0.3	/* s, how recently a resting hand rests */
 #define MOVE_S		0.1	/* s for a lifting hand to move off its place */
@@ -212,6 +213,21 @@ walking(const struct shopper *s, const struct sample *m)
 }
 
 /*
+ * Whether a hand at (x, y) is on its way into its own shopper's plate, not
+ * the other's: nearer it by OWN_SIDE.  One standing at the near edge of
+ * their plate and one where it ends have the middle between them over
+ * the first one's plate, and a straight reach into it passes there; an arm
+ * crossing to the other plate is as near the two in the middle, and nearer
+ * the other beyond it.
+ */
+static int
+own_side(const struct wo_plate *own, const struct wo_plate *other, double x,
+    double y)
+{
+	return to_plate(own, x, y) + OWN_SIDE < to_plate(other, x, y);
+}
+
+/*
  * How many views of a's and b's hands between t and u, in neither plate p
  * nor q, lie in the middle third of the way from a's body at t to b's, or
  * lie inside the other's plate (a's in q, b's in p): a hand reaching
@@ -220,7 +236,8 @@ walking(const struct shopper *s, const struct sample *m)
  * only out in front of the bodies, nearer the plates than either stands:
  * one level with them or behind hangs at a side, carrying what it took,
  * and one of the two may still have been walking up at t, so that the
- * middle of then is beside where they stand now.  Hands seen over the
+ * middle of then is beside where they stand now; nor one much nearer its
+ * own shopper's plate than the other (own_side()).  Hands seen over the
  * plates count when a hand of each met there, out in front and midway,
  * and passed each other (traded()): two straight reaches into the plates'
  * inner edges come as near the middle, but do not turn back.
@@ -264,7 +281,9 @@ hands_between(const struct cart *c, const struct shopper *a,
 					continue;
 				if (walking(s, m) ||
 				    fmin(to_plate(pp, m->hx[k], m->hy[k]),
-				    to_plate(pq, m->hx[k], m->hy[k])) >= ahead)
+				    to_plate(pq, m->hx[k], m->hy[k])) >= ahead ||
+				    own_side(i == 0 ? pp : pq, i == 0 ? pq : pp,
+				    m->hx[k], m->hy[k]))
 					continue;
 				f = ((m->hx[k] - ma->x) * dx +
 				    (m->hy[k] - ma->y) * dy) / l2;
