@@ -71,17 +71,6 @@ class_of(json_t *c)
 	return -1;
 }
 
-static int
-getnum(json_t *o, const char *key, double *v)
-{
-	json_t *j = json_object_get(o, key);
-
-	if (!json_is_number(j) || !isfinite(json_number_value(j)))
-		return 0;
-	*v = json_number_value(j);
-	return 1;
-}
-
 /* Checks objects[]; returns NULL when good, else why not. */
 static const char *
 bad_objects(json_t *objs, size_t *at)
@@ -97,10 +86,10 @@ bad_objects(json_t *objs, size_t *at)
 			return "is not an object";
 		if (class_of(json_object_get(o, "class")) < 0)
 			return "has no class person, hand or item";
-		if (!getnum(o, "conf", &conf) || conf < 0 || conf > 1)
+		if (!finite_num(o, "conf", &conf) || conf < 0 || conf > 1)
 			return "has no conf between 0 and 1";
-		if (!getnum(o, "x", &b.x) || !getnum(o, "y", &b.y) ||
-		    !getnum(o, "w", &b.w) || !getnum(o, "h", &b.h) ||
+		if (!finite_num(o, "x", &b.x) || !finite_num(o, "y", &b.y) ||
+		    !finite_num(o, "w", &b.w) || !finite_num(o, "h", &b.h) ||
 		    b.w < 0 || b.h < 0)
 			return "has no box";
 	}
@@ -237,11 +226,11 @@ detect_frame(struct detect *d, const struct wo_ev *ev)
 		}
 		d->det[d->ndet].frame = d->nframe - 1;
 		d->det[d->ndet].cls = class_of(json_object_get(o, "class"));
-		getnum(o, "conf", &d->det[d->ndet].conf);
-		getnum(o, "x", &d->det[d->ndet].b.x);
-		getnum(o, "y", &d->det[d->ndet].b.y);
-		getnum(o, "w", &d->det[d->ndet].b.w);
-		getnum(o, "h", &d->det[d->ndet].b.h);
+		finite_num(o, "conf", &d->det[d->ndet].conf);
+		finite_num(o, "x", &d->det[d->ndet].b.x);
+		finite_num(o, "y", &d->det[d->ndet].b.y);
+		finite_num(o, "w", &d->det[d->ndet].b.w);
+		finite_num(o, "h", &d->det[d->ndet].b.h);
 		d->det[d->ndet].seq = d->ndet;
 		d->ndet++;
 	}

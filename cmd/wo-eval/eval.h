@@ -46,5 +46,7 @@ void	 detect_free(struct detect *d);
 /* A ratio, or JSON null when the denominator is zero. */
 json_t	*ratio(double num, double den);
 json_t	*truth_next(struct wo_in *in);
+int	 finite_num(json_t *o, const char *key, double *v);
+int	 acct_index(json_t *accts, json_t *a);
 
 #endif

@@ -39,30 +39,6 @@ add(struct hlist *l, double ts, double x, double y, int who)
 	l->n++;
 }
 
-static int
-acct(struct hands *h, json_t *a)
-{
-	json_t *v;
-	int id;
-
-	if (!json_is_string(a))
-		return -1;
-	if ((v = json_object_get(h->accts, json_string_value(a))) != NULL)
-		return json_integer_value(v);
-	id = json_object_size(h->accts);
-	json_object_set_new(h->accts, json_string_value(a), json_integer(id));
-	return id;
-}
-
-static int
-place(json_t *e, const char *key, double *v)
-{
-	json_t *j = json_object_get(e, key);
-
-	*v = json_number_value(j);
-	return json_is_number(j) && isfinite(*v);
-}
-
 /*
  * Adds the hands of an event or a truth line, an array of {"x", "y"}, to
  * l.  Returns -1, adding none, when it is not one.
@@ -80,12 +56,12 @@ each_hand(struct hands *h, struct hlist *l, json_t *o, double ts)
 	if (!json_is_array(a))
 		return -1;
 	json_array_foreach(a, i, e)
-		if (!place(e, "x", &x) || !place(e, "y", &y))
+		if (!finite_num(e, "x", &x) || !finite_num(e, "y", &y))
 			return -1;
-	who = acct(h, json_object_get(o, "account"));
+	who = acct_index(h->accts, json_object_get(o, "account"));
 	json_array_foreach(a, i, e) {
-		place(e, "x", &x);
-		place(e, "y", &y);
+		finite_num(e, "x", &x);
+		finite_num(e, "y", &y);
 		add(l, ts, x, y, who);
 	}
 	return 0;
@@ -169,16 +145,15 @@ hands_score(struct hands *h)
 	long long n[4] = { 0 }, ms;	/* matched, right, wrong, unbound */
 	double ts;
 	char *path;
-	json_t *o, *t;
+	json_t *o;
 
 	len = strlen(h->session) + sizeof("/truth/tracks.ndjson");
 	path = wo_malloc(len);
 	snprintf(path, len, "%s/truth/tracks.ndjson", h->session);
 	in = wo_in_open(path);
 	while ((o = truth_next(in)) != NULL) {
-		t = json_object_get(o, "ts");
-		ts = json_is_number(t) ? json_number_value(t) : NAN;
-		if (!isfinite(ts) || each_hand(h, &h->gt, o, ts) < 0)
+		if (!finite_num(o, "ts", &ts) ||
+		    each_hand(h, &h->gt, o, ts) < 0)
 			wo_die(1, "%s:%ld: bad ts or hands", path, in->line);
 		json_decref(o);
 	}

@@ -1,5 +1,6 @@
 /* wo-eval: score a run of the pipeline against a simulated session's truth. */
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,37 @@ json_t *
 ratio(double num, double den)
 {
 	return den != 0 ? json_real(num / den) : json_null();
+}
+
+/* Member key of o as a finite number in *v; 0 when it is none. */
+int
+finite_num(json_t *o, const char *key, double *v)
+{
+	json_t *j = json_object_get(o, key);
+
+	if (!json_is_number(j) || !isfinite(json_number_value(j)))
+		return 0;
+	*v = json_number_value(j);
+	return 1;
+}
+
+/*
+ * The index of account a (a JSON string) in accts, which numbers the
+ * accounts as they come; -1 when a is none.
+ */
+int
+acct_index(json_t *accts, json_t *a)
+{
+	json_t *v;
+	int id;
+
+	if (!json_is_string(a))
+		return -1;
+	if ((v = json_object_get(accts, json_string_value(a))) != NULL)
+		return json_integer_value(v);
+	id = json_object_size(accts);
+	json_object_set_new(accts, json_string_value(a), json_integer(id));
+	return id;
 }
 
 /*

@@ -40,22 +40,6 @@ id_of(struct side *s, const char *key)
 	return id;
 }
 
-/* The index of account a (a JSON string), -1 when it is none. */
-static int
-acct_of(struct tracks *t, json_t *a)
-{
-	json_t *v;
-	int id;
-
-	if (!json_is_string(a))
-		return -1;
-	if ((v = json_object_get(t->accts, json_string_value(a))) != NULL)
-		return json_integer_value(v);
-	id = json_object_size(t->accts);
-	json_object_set_new(t->accts, json_string_value(a), json_integer(id));
-	return id;
-}
-
 static void
 push(struct side *s, double ts, int id, int acct, double x, double y,
     long seq)
@@ -98,8 +82,8 @@ tracks_event(struct tracks *t, const struct wo_ev *ev)
 	    !wo_need_num(ev, "y", &y))
 		return 0;
 	snprintf(key, sizeof(key), "%lld", track);
-	push(&t->hy, ev->ts, id_of(&t->hy, key),
-	    acct_of(t, json_object_get(ev->obj, "account")), x, y, ev->line);
+	push(&t->hy, ev->ts, id_of(&t->hy, key), acct_index(t->accts,
+	    json_object_get(ev->obj, "account")), x, y, ev->line);
 	return 1;
 }
 
@@ -107,17 +91,6 @@ int
 tracks_seen(const struct tracks *t)
 {
 	return t->hy.n > 0;
-}
-
-static int
-num(json_t *o, const char *key, double *v)
-{
-	json_t *j = json_object_get(o, key);
-
-	if (!json_is_number(j) || !isfinite(json_number_value(j)))
-		return 0;
-	*v = json_number_value(j);
-	return 1;
 }
 
 /* The truth is the referee: any bad line ends the run with status 1. */
@@ -133,13 +106,13 @@ load_truth(struct tracks *t, const char *path)
 		if (!json_is_string(acct))
 			wo_die(1, "%s:%ld: position has no account", path,
 			    in->line);
-		if (!num(o, "ts", &ts) || ts < 0)
+		if (!finite_num(o, "ts", &ts) || ts < 0)
 			wo_die(1, "%s:%ld: position has no ts", path, in->line);
-		if (!num(o, "x", &x) || !num(o, "y", &y))
+		if (!finite_num(o, "x", &x) || !finite_num(o, "y", &y))
 			wo_die(1, "%s:%ld: position has no x and y", path,
 			    in->line);
 		push(&t->gt, ts, id_of(&t->gt, json_string_value(acct)),
-		    acct_of(t, acct), x, y, in->line);
+		    acct_index(t->accts, acct), x, y, in->line);
 		json_decref(o);
 	}
 	wo_in_close(in);

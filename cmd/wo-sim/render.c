@@ -427,6 +427,16 @@ shadow(struct cambuf *cb, double cx, double cy, double a, double b,
 		}
 }
 
+/* A body facing f: its sideways (ex, ey) and forward (fx, fy) unit axes. */
+static void
+axes(double f, double *ex, double *ey, double *fx, double *fy)
+{
+	*ex = -sin(f);
+	*ey = cos(f);
+	*fx = cos(f);
+	*fy = sin(f);
+}
+
 /*
  * The hands of p that show at time t, where draw_person() draws them: the
  * one reaching to or from a shelf, once it is out of the sleeve (hand 0),
@@ -444,10 +454,7 @@ shown_hands(const struct sim *s, const struct shopper *p, double t,
 	size_t i;
 
 	pose(p, t, &x, &y, &f);
-	ex = -sin(f);
-	ey = cos(f);
-	fx = cos(f);
-	fy = sin(f);
+	axes(f, &ex, &ey, &fx, &fy);
 	hx[0] = hx[1] = hy[0] = hy[1] = NAN;
 	*inhand = -1;
 	for (i = 0; i < p->nr; i++)
@@ -494,10 +501,7 @@ draw_person(const struct sim *s, struct cambuf *cb, const struct shopper *p,
 	size_t i;
 
 	pose(p, t, &x, &y, &f);
-	ex = -sin(f);
-	ey = cos(f);
-	fx = cos(f);
-	fy = sin(f);
+	axes(f, &ex, &ey, &fx, &fy);
 	for (i = 0; i < p->nr; i++)
 		if (t >= p->r[i].t0 && t < p->r[i].t3)
 			busy = p->r[i].hand;
