@@ -661,6 +661,30 @@ sharer(const struct cand *d, int seen)
 }
 
 /*
+ * The plate showed two lifts and one shopper's hand was all the cameras saw
+ * at it: the other lift was the nearest other's.  Where no hand of theirs
+ * came near the plate either, a hand seen farther off says less than a
+ * body standing at it: the one whose body stood nearest goes second.
+ */
+static void
+nearest_body(int p, double t0, struct cand *cd, int n)
+{
+	double d, best = INFINITY;
+	int i, j = -1;
+
+	if (n < 3 || at_hand(&cd[1]))
+		return;
+	for (i = 1; i < n; i++)
+		if (!at_hand(&cd[i]) && (d = body_dist(&c, &c.sh[cd[i].sh], p,
+		    t0)) < best) {
+			best = d;
+			j = i;
+		}
+	if (j > 1)
+		cand_swap(cd, 1, j);
+}
+
+/*
  * Whether a's and b's hands left the plate in one moment or the next, too
  * close to say whose left last: which of a merged pick's shares went with
  * which is then a coin toss (on busy seeds 1-120, 9 of the 13 such splits
@@ -819,8 +843,10 @@ on_weight(const struct wo_ev *ev)
 			for (i = 0; i < n && m < wt.qty; i++)
 				if (sharer(&cd[i], seen))
 					cd[m++] = cd[i];
-		} else
+		} else {
 			m = 2;
+			nearest_body(p, t0, cd, n);
+		}
 		for (i = 1, last = 0; i < m; i++)
 			if (cd[i].lastin > cd[last].lastin)
 				last = i;
