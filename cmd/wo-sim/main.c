@@ -215,6 +215,7 @@ write_truth(struct sim *s)
 		for (i = 0; i < s->nsh; i++) {
 			const struct shopper *p = &s->sh[i];
 			double hx[2], hy[2];
+			int busy, inhand, c[16], nc;
 			json_t *o, *hs;
 
 			if (t < p->tin || t > p->tout)
@@ -223,7 +224,7 @@ write_truth(struct sim *s)
 			o = json_pack("{s:f,s:s,s:f,s:f}", "ts", ms(s->t0 + t),
 			    "account", p->account, "x", mm(x), "y", mm(y));
 			/* The hands the cameras can see, where they are. */
-			shown_hands(s, p, t, hx, hy, &m, u, &n);
+			shown_hands(s, p, t, hx, hy, &busy, &inhand, c, &nc);
 			hs = json_array();
 			for (j = 0; j < 2; j++)
 				if (!isnan(hx[j]))

@@ -441,22 +441,23 @@ axes(double f, double *ex, double *ey, double *fx, double *fy)
  * The hands of p that show at time t, where draw_person() draws them: the
  * one reaching to or from a shelf, once it is out of the sleeve (hand 0),
  * and the one carrying what was taken, in front of the body (hand 1).  A
- * hand that does not show has hx[i] NAN.  The item in the reaching hand,
- * or -1, goes in *inhand, and the units carried in the other in c[], *nc.
+ * hand that does not show has hx[i] NAN.  Which hand reaches (1 right, 0
+ * left, -1 none) goes in *busy, the item in it, or -1, in *inhand, and
+ * the units carried in the other in c[16], *nc.
  */
 void
 shown_hands(const struct sim *s, const struct shopper *p, double t,
-    double hx[2], double hy[2], int *inhand, int *c, int *nc)
+    double hx[2], double hy[2], int *busy, int *inhand, int *c, int *nc)
 {
 	const struct reach *act = NULL;
 	double x, y, f, ex, ey, fx, fy, sz = p->size, ext;
-	int k, busy = -1;
+	int k;
 	size_t i;
 
 	pose(p, t, &x, &y, &f);
 	axes(f, &ex, &ey, &fx, &fy);
 	hx[0] = hx[1] = hy[0] = hy[1] = NAN;
-	*inhand = -1;
+	*busy = *inhand = -1;
 	for (i = 0; i < p->nr; i++)
 		if (t >= p->r[i].t0 && t < p->r[i].t3)
 			act = &p->r[i];
@@ -464,7 +465,7 @@ shown_hands(const struct sim *s, const struct shopper *p, double t,
 		double sx = x + ex * (act->hand ? 0.19 : -0.19) * sz;
 		double sy = y + ey * (act->hand ? 0.19 : -0.19) * sz;
 
-		busy = act->hand;
+		*busy = act->hand;
 		if (act->kind == R_TAKE && t >= ms(act->t2) && act->nunits > 0)
 			*inhand = act->units[0];
 		if (act->kind != R_TAKE && t < ms(act->t1) && act->nunits > 0)
@@ -481,7 +482,7 @@ shown_hands(const struct sim *s, const struct shopper *p, double t,
 		if (c[k] == *inhand)
 			c[k] = c[--*nc];
 	if (*nc > 0) {
-		double sd = busy == 1 ? -1 : 1;
+		double sd = *busy == 1 ? -1 : 1;
 
 		hx[1] = x + fx * 0.32 * sz + ex * sd * 0.1 * sz;
 		hy[1] = y + fy * 0.32 * sz + ey * sd * 0.1 * sz;
@@ -497,15 +498,11 @@ draw_person(const struct sim *s, struct cambuf *cb, const struct shopper *p,
 	struct rgb sleeve = { (unsigned char)(p->shirt.r * 0.85),
 	    (unsigned char)(p->shirt.g * 0.85),
 	    (unsigned char)(p->shirt.b * 0.85) };
-	int me, hand, busy = -1, inhand, c[16], nc, k, side;
-	size_t i;
+	int me, hand, busy, inhand, c[16], nc, k, side;
 
 	pose(p, t, &x, &y, &f);
 	axes(f, &ex, &ey, &fx, &fy);
-	for (i = 0; i < p->nr; i++)
-		if (t >= p->r[i].t0 && t < p->r[i].t3)
-			busy = p->r[i].hand;
-	shown_hands(s, p, t, hx, hy, &inhand, c, &nc);
+	shown_hands(s, p, t, hx, hy, &busy, &inhand, c, &nc);
 	pose(p, t - 0.05, &x0, &y0, &g);
 	pose(p, t + 0.05, &x1, &y1, &g);
 	walk = fmin(1.0, hypot(x1 - x0, y1 - y0) / 0.1);

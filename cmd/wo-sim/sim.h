@@ -170,7 +170,8 @@ void	 cam_free(struct cambuf *cb);
 void	 render(const struct sim *s, struct cambuf *cb, double t,
 	    unsigned char *rgb, char *lab, size_t lablen);
 void	 shown_hands(const struct sim *s, const struct shopper *p, double t,
-	    double hx[2], double hy[2], int *inhand, int *c, int *nc);
+	    double hx[2], double hy[2], int *busy, int *inhand, int *c,
+	    int *nc);
 
 /* image.c */
 int	 write_jpeg(const char *path, const unsigned char *rgb, int w, int h,

@@ -120,18 +120,18 @@ own_hands(double t)
 	 * worse match than one seen a moment ago at the same distance, or a
 	 * neighbour's hand reaching past would take over its owner.
 	 */
-	for (i = 0; i < nhtr; i++)
-		for (j = 0; j < mo.nhand; j++) {
-			double dt = t - htr[i].seen;
-			double lead = dt <= VEL_GAP ? dt : 0;
-			double px = htr[i].x + htr[i].vx * lead;
-			double py = htr[i].y + htr[i].vy * lead;
+	for (i = 0; i < nhtr; i++) {
+		double dt = t - htr[i].seen;
+		double lead = dt <= VEL_GAP ? dt : 0;
+		double px = htr[i].x + htr[i].vx * lead;
+		double py = htr[i].y + htr[i].vy * lead;
 
+		for (j = 0; j < mo.nhand; j++)
 			c[i * mo.nhand + j] = fmin(hypot(htr[i].x -
 			    mo.hand[j].x, htr[i].y - mo.hand[j].y),
 			    hypot(px - mo.hand[j].x, py - mo.hand[j].y)) +
 			    STALE * dt;
-		}
+	}
 	wo_assign(c, nhtr, mo.nhand, HAND_GATE + STALE * HAND_LOST, as);
 	for (i = 0; i < nhtr; i++) {
 		struct trk *k;
